@@ -1,0 +1,162 @@
+#!/usr/bin/env bash
+# `make dev`: everything needed to run edge-login locally, in one command.
+#   1. installs what is missing (scripts/install-tools.sh)
+#   2. builds the Ember frontend into frontend/dist (when frontend/ exists)
+#   3. creates .dev.vars (git-ignored) when missing: a random SECRET_KEY, a test
+#      OAuth client, and GOOGLE_*_URL pointing at the Google stand-in on
+#      127.0.0.1:9400
+#   4. starts the stand-in (tests/mock-oidc/server.mjs) when .dev.vars points
+#      the GOOGLE_*_URL at loopback; with real Google credentials and no URL
+#      overrides in .dev.vars, Google itself is used
+#   5. runs `wrangler dev` on http://127.0.0.1:8787 (its [build] command builds
+#      the Worker)
+# Ctrl-C stops everything this script started.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export PATH="$HOME/.cargo/bin:$PATH"
+
+say() { printf '==> %s\n' "$*" >&2; }
+
+PORT="${PORT:-8787}"
+MOCK_DEFAULT_PORT=9400
+
+# ---------------------------------------------------------------- processes
+pids=()
+cleanup() {
+  trap - INT TERM EXIT
+  if [ "${#pids[@]}" -gt 0 ]; then
+    say "stopping what dev.sh started"
+    for pid in "${pids[@]}"; do
+      kill -TERM -- "-$pid" 2>/dev/null || kill -TERM "$pid" 2>/dev/null || true
+    done
+    for _ in 1 2 3 4 5 6 7 8 9 10; do
+      alive=false
+      for pid in "${pids[@]}"; do kill -0 "$pid" 2>/dev/null && alive=true; done
+      $alive || break
+      sleep 0.5
+    done
+    for pid in "${pids[@]}"; do kill -KILL -- "-$pid" 2>/dev/null || true; done
+  fi
+}
+trap 'cleanup; exit 130' INT
+trap 'cleanup; exit 143' TERM
+trap cleanup EXIT
+
+# Starts a command in its own process group (so that stopping it stops its children).
+start_group() {
+  setsid "$@" &
+  pids+=("$!")
+}
+
+# ---------------------------------------------------------------- 1. tools
+say "checking the tools (scripts/install-tools.sh)"
+bash scripts/install-tools.sh
+
+# ---------------------------------------------------------------- 2. frontend
+if [ -f frontend/package.json ]; then
+  if [ -f scripts/build-frontend.sh ]; then
+    bash scripts/build-frontend.sh
+  else
+    if [ ! -d frontend/node_modules ] || [ frontend/package-lock.json -nt frontend/node_modules/.package-lock.json ]; then
+      say "installing the frontend's npm packages (npm --prefix frontend ci)"
+      npm --prefix frontend ci --no-audit --no-fund
+    fi
+    say "building the frontend into frontend/dist"
+    npm --prefix frontend run build
+  fi
+else
+  say "frontend/package.json not found: skipping the frontend build"
+  if [ ! -d frontend/dist ]; then
+    say "creating a placeholder frontend/dist so that wrangler has assets to serve"
+    mkdir -p frontend/dist/torii
+    printf '<!doctype html>\n<title>edge-login</title>\n<p>The Ember frontend is not built yet.</p>\n' > frontend/dist/index.html
+    printf '<!doctype html>\n<title>torii</title>\n<p>torii redirect placeholder</p>\n' > frontend/dist/torii/redirect.html
+  fi
+fi
+
+# ---------------------------------------------------------------- 3. .dev.vars
+if [ ! -f .dev.vars ]; then
+  say "creating .dev.vars (git-ignored) with a random SECRET_KEY and the Google stand-in on 127.0.0.1:$MOCK_DEFAULT_PORT"
+  secret_key=$(node -e 'process.stdout.write(require("crypto").randomBytes(32).toString("base64url"))')
+  client_secret=$(node -e 'process.stdout.write("dev-" + require("crypto").randomBytes(16).toString("hex"))')
+  umask 077
+  cat > .dev.vars <<EOF
+# Local development only; created by scripts/dev.sh, git-ignored.
+# To sign in with real Google: set OAUTH2_CLIENT_ID / OAUTH2_CLIENT_SECRET to your
+# OAuth client's (redirect URI http://127.0.0.1:$PORT/torii/redirect.html) and delete
+# the three GOOGLE_*_URL lines.
+SECRET_KEY="$secret_key"
+OAUTH2_CLIENT_ID="edge-login-dev.apps.googleusercontent.com"
+OAUTH2_CLIENT_SECRET="$client_secret"
+GOOGLE_AUTH_URL="http://127.0.0.1:$MOCK_DEFAULT_PORT/authorize"
+GOOGLE_TOKEN_URL="http://127.0.0.1:$MOCK_DEFAULT_PORT/token"
+GOOGLE_USERINFO_URL="http://127.0.0.1:$MOCK_DEFAULT_PORT/userinfo"
+EOF
+  umask 022
+else
+  say "using the existing .dev.vars"
+fi
+
+# A value from .dev.vars (KEY=value, KEY="value" or KEY='value'); empty if absent.
+devvar() {
+  local line
+  line=$(grep -E "^[[:space:]]*(export[[:space:]]+)?$1[[:space:]]*=" .dev.vars | tail -n 1 || true)
+  line="${line#*=}"
+  line="${line#"${line%%[![:space:]]*}"}"
+  line="${line%"${line##*[![:space:]]}"}"
+  case "$line" in
+    \"*\") line="${line:1:${#line}-2}" ;;
+    \'*\') line="${line:1:${#line}-2}" ;;
+  esac
+  printf '%s' "$line"
+}
+
+# ---------------------------------------------------------------- 4. stand-in
+auth_url=$(devvar GOOGLE_AUTH_URL)
+token_url=$(devvar GOOGLE_TOKEN_URL)
+userinfo_url=$(devvar GOOGLE_USERINFO_URL)
+loopback_host=""
+loopback_port=""
+for url in "$auth_url" "$token_url" "$userinfo_url"; do
+  [ -n "$url" ] || continue
+  if [[ "$url" =~ ^http://(127\.0\.0\.1|localhost|\[::1\])(:([0-9]+))?(/|$) ]]; then
+    if [ -z "$loopback_host" ]; then
+      loopback_host="${BASH_REMATCH[1]}"
+      loopback_port="${BASH_REMATCH[3]:-80}"
+    elif [ "$loopback_host:$loopback_port" != "${BASH_REMATCH[1]}:${BASH_REMATCH[3]:-80}" ]; then
+      say "warning: the GOOGLE_*_URL in .dev.vars point at different loopback addresses; the stand-in serves $loopback_host:$loopback_port"
+    fi
+  fi
+done
+
+if [ -n "$loopback_host" ]; then
+  mock_host="$loopback_host"
+  [ "$mock_host" = "[::1]" ] && mock_host="::1"
+  say "starting the Google stand-in on $loopback_host:$loopback_port (tests/mock-oidc/server.mjs)"
+  OAUTH2_CLIENT_ID="$(devvar OAUTH2_CLIENT_ID)" OAUTH2_CLIENT_SECRET="$(devvar OAUTH2_CLIENT_SECRET)" \
+    start_group node tests/mock-oidc/server.mjs --port "$loopback_port" --host "$mock_host"
+  for _ in $(seq 1 50); do
+    if curl -fsS -o /dev/null "http://$loopback_host:$loopback_port/.well-known/openid-configuration" 2>/dev/null; then
+      break
+    fi
+    if ! kill -0 "${pids[-1]}" 2>/dev/null; then
+      say "the Google stand-in did not start (is port $loopback_port busy?)"
+      exit 1
+    fi
+    sleep 0.2
+  done
+else
+  if [ -z "$auth_url$token_url$userinfo_url" ]; then
+    say "no GOOGLE_*_URL overrides in .dev.vars: signing in with the real Google (OAUTH2_CLIENT_ID from .dev.vars)"
+  else
+    say "GOOGLE_*_URL in .dev.vars point away from loopback: not starting the stand-in"
+  fi
+fi
+
+# ---------------------------------------------------------------- 5. wrangler dev
+say "starting wrangler dev on http://127.0.0.1:$PORT (it builds the Worker first: cargo + worker-build, a few minutes the first time)"
+start_group node_modules/.bin/wrangler dev --ip 127.0.0.1 --port "$PORT" --show-interactive-dev-session=false
+say "open http://127.0.0.1:$PORT  (Ctrl-C stops everything)"
+# Stop everything when either process ends, or on Ctrl-C.
+wait -n "${pids[@]}" || true
+say "a process ended"
