@@ -1,0 +1,251 @@
+//! Request checks that come before any work: content type, size, JSON shape.
+
+use crate::error::ApiError;
+use serde_json::{Map, Value};
+
+/// Largest body an API route reads.
+pub const MAX_BODY: usize = 16 * 1024;
+/// An oversize body is still read (and dropped) up to this bound before the
+/// 413 goes out: `wrangler dev`'s proxy otherwise fails the connection's next
+/// request.
+pub const MAX_DRAIN: usize = 1024 * 1024;
+
+/// `application/json`, with or without parameters, any letter case.
+pub fn check_content_type(content_type: Option<&str>) -> Result<(), ApiError> {
+    let media_type = content_type
+        .and_then(|ct| ct.split(';').next())
+        .map(str::trim);
+    match media_type {
+        Some(mt) if mt.eq_ignore_ascii_case("application/json") => Ok(()),
+        _ => Err(ApiError::UnsupportedMediaType),
+    }
+}
+
+/// The body as a JSON object.
+pub fn parse_object(body: &[u8]) -> Result<Map<String, Value>, ApiError> {
+    match serde_json::from_slice::<Value>(body) {
+        Ok(Value::Object(map)) => Ok(map),
+        _ => Err(ApiError::InvalidJson),
+    }
+}
+
+/// A field that may be absent (JSON `null` counts as absent) but, when
+/// present, must be a string.
+fn optional_string(
+    map: &Map<String, Value>,
+    name: &str,
+    wrong_type: &'static str,
+) -> Result<Option<String>, ApiError> {
+    match map.get(name) {
+        None | Some(Value::Null) => Ok(None),
+        Some(Value::String(s)) => Ok(Some(s.clone())),
+        Some(_) => Err(ApiError::InvalidRequest(wrong_type)),
+    }
+}
+
+fn required_string(
+    map: &Map<String, Value>,
+    name: &str,
+    why: &'static str,
+) -> Result<String, ApiError> {
+    match optional_string(map, name, why)? {
+        Some(s) if !s.is_empty() => Ok(s),
+        _ => Err(ApiError::InvalidRequest(why)),
+    }
+}
+
+/// The `state` field, judged later (after the bindings are checked) as
+/// `invalid_state` rather than `invalid_request`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum StateField {
+    Absent,
+    NotAString,
+    Value(String),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LoginBody {
+    pub authorization_code: String,
+    pub redirect_uri: Option<String>,
+    pub state: StateField,
+}
+
+pub const PROVIDER: &str = "google-oauth2";
+
+pub fn parse_login(body: &[u8]) -> Result<LoginBody, ApiError> {
+    let map = parse_object(body)?;
+    let authorization_code = required_string(
+        &map,
+        "authorizationCode",
+        "authorizationCode is required and must be a non-empty string.",
+    )?;
+    let redirect_uri = optional_string(&map, "redirectUri", "redirectUri must be a string.")?;
+    let provider = optional_string(&map, "provider", "provider must be a string.")?;
+    if provider.is_some_and(|p| p != PROVIDER) {
+        return Err(ApiError::InvalidRequest(
+            "provider must be google-oauth2, the only one this server signs in with.",
+        ));
+    }
+    let state = match map.get("state") {
+        None | Some(Value::Null) => StateField::Absent,
+        Some(Value::String(s)) => StateField::Value(s.clone()),
+        Some(_) => StateField::NotAString,
+    };
+    Ok(LoginBody {
+        authorization_code,
+        redirect_uri,
+        state,
+    })
+}
+
+pub fn parse_reauth(body: &[u8]) -> Result<String, ApiError> {
+    let map = parse_object(body)?;
+    required_string(
+        &map,
+        "auth_token",
+        "auth_token is required and must be a non-empty string.",
+    )
+}
+
+/// `/auth/start` takes no input: an empty body, or any JSON object.
+pub fn parse_optional_object(body: &[u8]) -> Result<(), ApiError> {
+    if body.iter().all(u8::is_ascii_whitespace) {
+        Ok(())
+    } else {
+        parse_object(body).map(drop)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn invalid_request(r: Result<LoginBody, ApiError>) -> bool {
+        matches!(r, Err(ApiError::InvalidRequest(_)))
+    }
+
+    #[test]
+    fn accepts_json_content_type_with_charset() {
+        assert!(check_content_type(Some("Application/JSON; charset=utf-8")).is_ok());
+    }
+
+    #[test]
+    fn rejects_form_content_type() {
+        assert_eq!(
+            check_content_type(Some("application/x-www-form-urlencoded")),
+            Err(ApiError::UnsupportedMediaType)
+        );
+    }
+
+    #[test]
+    fn rejects_missing_content_type() {
+        assert_eq!(
+            check_content_type(None),
+            Err(ApiError::UnsupportedMediaType)
+        );
+    }
+
+    #[test]
+    fn rejects_json_lookalike_content_type() {
+        assert!(check_content_type(Some("application/jsonp")).is_err());
+    }
+
+    #[test]
+    fn rejects_non_json_body() {
+        assert_eq!(parse_login(b"code=abc"), Err(ApiError::InvalidJson));
+    }
+
+    #[test]
+    fn rejects_json_array_body() {
+        assert_eq!(parse_login(b"[1,2]"), Err(ApiError::InvalidJson));
+    }
+
+    #[test]
+    fn rejects_invalid_utf8_body() {
+        assert_eq!(
+            parse_reauth(b"{\"auth_token\":\"\xff\"}"),
+            Err(ApiError::InvalidJson)
+        );
+    }
+
+    #[test]
+    fn parses_torii_result() {
+        let b = parse_login(
+            br#"{"authorizationCode":"4/abc","redirectUri":"https://x.example/torii/redirect.html","provider":"google-oauth2","state":"st"}"#,
+        )
+        .unwrap();
+        assert_eq!(b.authorization_code, "4/abc");
+        assert_eq!(
+            b.redirect_uri.as_deref(),
+            Some("https://x.example/torii/redirect.html")
+        );
+        assert_eq!(b.state, StateField::Value("st".into()));
+    }
+
+    #[test]
+    fn null_optional_fields_count_as_absent() {
+        let b = parse_login(
+            br#"{"authorizationCode":"c","redirectUri":null,"provider":null,"state":null}"#,
+        )
+        .unwrap();
+        assert_eq!(b.redirect_uri, None);
+        assert_eq!(b.state, StateField::Absent);
+    }
+
+    #[test]
+    fn rejects_missing_code() {
+        assert!(invalid_request(parse_login(
+            br#"{"provider":"google-oauth2"}"#
+        )));
+    }
+
+    #[test]
+    fn rejects_empty_code() {
+        assert!(invalid_request(parse_login(br#"{"authorizationCode":""}"#)));
+    }
+
+    #[test]
+    fn rejects_numeric_code() {
+        assert!(invalid_request(parse_login(br#"{"authorizationCode":42}"#)));
+    }
+
+    #[test]
+    fn rejects_non_string_redirect_uri() {
+        assert!(invalid_request(parse_login(
+            br#"{"authorizationCode":"c","redirectUri":["x"]}"#
+        )));
+    }
+
+    #[test]
+    fn rejects_other_provider() {
+        assert!(invalid_request(parse_login(
+            br#"{"authorizationCode":"c","provider":"facebook-oauth2"}"#
+        )));
+    }
+
+    #[test]
+    fn non_string_state_is_kept_for_the_state_check() {
+        let b = parse_login(br#"{"authorizationCode":"c","state":7}"#).unwrap();
+        assert_eq!(b.state, StateField::NotAString);
+    }
+
+    #[test]
+    fn reauth_needs_a_token() {
+        assert!(matches!(
+            parse_reauth(b"{}"),
+            Err(ApiError::InvalidRequest(_))
+        ));
+        assert!(matches!(
+            parse_reauth(br#"{"auth_token":null}"#),
+            Err(ApiError::InvalidRequest(_))
+        ));
+        assert_eq!(parse_reauth(br#"{"auth_token":"t"}"#).unwrap(), "t");
+    }
+
+    #[test]
+    fn start_accepts_empty_or_object() {
+        assert!(parse_optional_object(b"").is_ok());
+        assert!(parse_optional_object(b"{\"x\":1}").is_ok());
+        assert_eq!(parse_optional_object(b"\"x\""), Err(ApiError::InvalidJson));
+    }
+}

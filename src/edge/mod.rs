@@ -1,0 +1,59 @@
+//! The wasm edge: the only code that touches `worker`. It turns a
+//! `worker::Request` into `http::RequestHead` + a lazy body, hands them to
+//! `routes::handle`, and turns the answer back; everything else is plain Rust.
+
+mod fetch_client;
+mod platform;
+
+use crate::config::Config;
+use crate::http::{RequestHead, Response as PlainResponse};
+use crate::routes::{self, Route};
+use platform::{EdgeBody, EdgePlatform};
+use worker::{console_error, console_log, event, Context, Env, Request, Response, Result};
+
+#[event(start)]
+fn start() {
+    console_error_panic_hook::set_once();
+}
+
+#[event(fetch)]
+async fn fetch(req: Request, env: Env, _ctx: Context) -> Result<Response> {
+    let url = req.url()?;
+    if routes::route_of(url.path()) == Route::Assets {
+        // Only reached if the assets layer hands a request to the Worker
+        // (run_worker_first lists just the API paths).
+        return env.assets("ASSETS")?.fetch_request(req).await;
+    }
+    let header = |name: &str| req.headers().get(name).ok().flatten();
+    let head = RequestHead {
+        method: req.method().to_string(),
+        path: url.path().to_string(),
+        origin: url.origin().ascii_serialization(),
+        content_type: header("content-type"),
+        authorization: header("authorization"),
+        cookie: header("cookie"),
+        client_ip: header("cf-connecting-ip"),
+    };
+    let config = Config::from_lookup(|name| env.var(name).ok().map(|v| v.to_string()));
+    let platform = EdgePlatform::new(&env);
+    let outcome = routes::handle(&platform, &config, &head, EdgeBody(req)).await;
+    if let Some(audit) = &outcome.audit {
+        if let Ok(line) = serde_json::to_string(audit) {
+            if outcome.response.status >= 500 {
+                console_error!("{line}");
+            } else {
+                console_log!("{line}");
+            }
+        }
+    }
+    to_worker_response(outcome.response)
+}
+
+fn to_worker_response(plain: PlainResponse) -> Result<Response> {
+    let mut response = Response::from_bytes(plain.body)?.with_status(plain.status);
+    let headers = response.headers_mut();
+    for (name, value) in &plain.headers {
+        headers.append(name, value)?;
+    }
+    Ok(response)
+}

@@ -1,0 +1,112 @@
+//! `routes::Platform` and `routes::Body` over the Workers runtime.
+
+use super::fetch_client::FetchClient;
+use crate::routes::{Body, BodyError, Platform};
+use futures_util::StreamExt;
+use sha2::{Digest, Sha256};
+use std::cell::RefCell;
+use std::collections::HashMap;
+use worker::{Cache, Date, Env, RateLimiter, Request, Response};
+
+pub struct EdgePlatform {
+    http: FetchClient,
+    limiter: Option<RateLimiter>,
+}
+
+impl EdgePlatform {
+    pub fn new(env: &Env) -> Self {
+        EdgePlatform {
+            http: FetchClient,
+            limiter: env.rate_limiter("LOGIN_LIMITER").ok(),
+        }
+    }
+}
+
+thread_local! {
+    // Spent sign-in states this isolate has seen, with when they expire.
+    static SPENT: RefCell<HashMap<String, u64>> = RefCell::new(HashMap::new());
+}
+
+impl Platform for EdgePlatform {
+    type Http = FetchClient;
+
+    fn http(&self) -> &FetchClient {
+        &self.http
+    }
+
+    fn now(&self) -> u64 {
+        Date::now().as_millis() / 1000
+    }
+
+    async fn rate_limit(&self, key: &str) -> Option<bool> {
+        let limiter = self.limiter.as_ref()?;
+        match limiter.limit(key.to_string()).await {
+            Ok(outcome) => Some(outcome.success),
+            Err(e) => {
+                // Fail open: a limiter outage must not lock everyone out.
+                worker::console_error!(r#"{{"event":"rate_limiter_error","detail":"{e}"}}"#);
+                None
+            }
+        }
+    }
+
+    async fn spend_state(&self, state: &str) -> bool {
+        let now = self.now();
+        let id = hex(&Sha256::digest(state.as_bytes()));
+        let seen_here = SPENT.with(|spent| {
+            let mut spent = spent.borrow_mut();
+            spent.retain(|_, expires| *expires > now);
+            spent
+                .insert(id.clone(), now + crate::signin::COOKIE_MAX_AGE)
+                .is_some()
+        });
+        if seen_here {
+            return true;
+        }
+        // Other isolates of this location learn of it through the cache.
+        let key = format!("https://edge-login.invalid/spent-state/{id}");
+        let cache = Cache::default();
+        if let Ok(Some(_)) = cache.get(key.as_str(), false).await {
+            return true;
+        }
+        if let Ok(mut marker) = Response::ok("spent") {
+            let ttl = format!("max-age={}", crate::signin::COOKIE_MAX_AGE);
+            if marker.headers_mut().set("Cache-Control", &ttl).is_ok() {
+                let _ = cache.put(key.as_str(), marker).await;
+            }
+        }
+        false
+    }
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+pub struct EdgeBody(pub Request);
+
+impl Body for EdgeBody {
+    async fn read(mut self, max: usize, drain: usize) -> Result<Vec<u8>, BodyError> {
+        let Ok(mut stream) = self.0.stream() else {
+            return Ok(Vec::new());
+        };
+        let mut body = Vec::new();
+        let mut total = 0usize;
+        while let Some(chunk) = stream.next().await {
+            let chunk = chunk.map_err(|_| BodyError::Unreadable)?;
+            total = total.saturating_add(chunk.len());
+            if total > max {
+                if total >= drain {
+                    break;
+                }
+                continue;
+            }
+            body.extend_from_slice(&chunk);
+        }
+        if total > max {
+            Err(BodyError::TooLarge)
+        } else {
+            Ok(body)
+        }
+    }
+}

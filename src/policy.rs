@@ -1,0 +1,130 @@
+//! Which Google accounts may sign in.
+
+use crate::error::ApiError;
+use crate::google::Claims;
+
+/// A verified email is always required; when allow-lists are set the account
+/// must match one: its Workspace domain (`hd`, which Google vouches for),
+/// its email's domain, or its exact address.
+pub fn check_account(
+    claims: &Claims,
+    domains: &[String],
+    emails: &[String],
+) -> Result<(), ApiError> {
+    if !claims.email_verified {
+        return Err(ApiError::AccessDenied(
+            "This Google account's email address is not verified, so it cannot sign in here.",
+        ));
+    }
+    if domains.is_empty() && emails.is_empty() {
+        return Ok(());
+    }
+    let email = claims.email.as_deref().map(str::to_lowercase);
+    let hd_ok = claims
+        .hd
+        .as_deref()
+        .is_some_and(|hd| domains.iter().any(|d| d.eq_ignore_ascii_case(hd)));
+    let email_domain_ok = email
+        .as_deref()
+        .and_then(|e| e.rsplit_once('@'))
+        .is_some_and(|(_, domain)| domains.iter().any(|d| d == domain));
+    let email_ok = email
+        .as_deref()
+        .is_some_and(|e| emails.iter().any(|allowed| allowed == e));
+    if hd_ok || email_domain_ok || email_ok {
+        Ok(())
+    } else {
+        Err(ApiError::AccessDenied(
+            "This Google account is not allowed to sign in here.",
+        ))
+    }
+}
+
+/// The part of an address that may go in a log line.
+pub fn email_domain(claims: &Claims) -> Option<String> {
+    claims
+        .email
+        .as_deref()
+        .and_then(|e| e.rsplit_once('@'))
+        .map(|(_, d)| d.to_ascii_lowercase())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn claims(email: &str, verified: bool, hd: Option<&str>) -> Claims {
+        Claims {
+            sub: "1".into(),
+            email: Some(email.into()),
+            email_verified: verified,
+            hd: hd.map(String::from),
+        }
+    }
+
+    fn list(items: &[&str]) -> Vec<String> {
+        items.iter().map(|s| s.to_string()).collect()
+    }
+
+    #[test]
+    fn allows_any_verified_account_without_lists() {
+        assert!(check_account(&claims("a@gmail.com", true, None), &[], &[]).is_ok());
+    }
+
+    #[test]
+    fn rejects_unverified_email() {
+        let err = check_account(&claims("a@gmail.com", false, None), &[], &[]).unwrap_err();
+        assert_eq!(err.status(), 403);
+        assert_eq!(err.code(), "access_denied");
+    }
+
+    #[test]
+    fn rejects_unverified_email_even_when_listed() {
+        let c = claims("a@corp.example", false, Some("corp.example"));
+        assert!(check_account(&c, &list(&["corp.example"]), &list(&["a@corp.example"])).is_err());
+    }
+
+    #[test]
+    fn allows_workspace_domain_by_hd() {
+        let c = claims("a@alias.example", true, Some("corp.example"));
+        assert!(check_account(&c, &list(&["corp.example"]), &[]).is_ok());
+    }
+
+    #[test]
+    fn allows_email_domain() {
+        let c = claims("a@Corp.Example", true, None);
+        assert!(check_account(&c, &list(&["corp.example"]), &[]).is_ok());
+    }
+
+    #[test]
+    fn rejects_other_domain() {
+        let c = claims("a@gmail.com", true, None);
+        assert!(check_account(&c, &list(&["corp.example"]), &[]).is_err());
+    }
+
+    #[test]
+    fn rejects_domain_suffix_lookalike() {
+        let c = claims("a@evilcorp.example", true, None);
+        assert!(check_account(&c, &list(&["corp.example"]), &[]).is_err());
+    }
+
+    #[test]
+    fn allows_listed_email_case_insensitively() {
+        let c = claims("Ada@Gmail.com", true, None);
+        assert!(check_account(&c, &[], &list(&["ada@gmail.com"])).is_ok());
+    }
+
+    #[test]
+    fn rejects_unlisted_email() {
+        let c = claims("eve@gmail.com", true, None);
+        assert!(check_account(&c, &[], &list(&["ada@gmail.com"])).is_err());
+    }
+
+    #[test]
+    fn logs_only_the_domain() {
+        assert_eq!(
+            email_domain(&claims("Ada@Example.com", true, None)).as_deref(),
+            Some("example.com")
+        );
+    }
+}

@@ -1,0 +1,255 @@
+//! The session token's payload and lifetime rules: what `/login` issues,
+//! what `/reauth` renews, and what every check refuses.
+
+use crate::error::ApiError;
+use crate::token::{Keyring, TokenError};
+use serde::Deserialize;
+use serde_json::value::RawValue;
+
+#[derive(Debug)]
+pub struct Session {
+    /// The userinfo JSON text, exactly as it was signed.
+    pub user_info: Box<RawValue>,
+    /// When the user signed in with Google (epoch seconds).
+    pub auth_time: u64,
+}
+
+/// What the lifetime checks need from the configuration.
+#[derive(Debug, Clone, Copy)]
+pub struct Lifetimes {
+    pub max_token_age: u64,
+    pub max_session_age: u64,
+}
+
+/// `user_info` must be minified JSON object text (see `google::minify_json`).
+pub fn issue(keyring: &Keyring, user_info: &str, auth_time: u64, now: u64) -> String {
+    let payload = format!(r#"{{"user_info":{user_info},"auth_time":{auth_time}}}"#);
+    keyring.sign(payload.as_bytes(), now)
+}
+
+#[derive(Deserialize)]
+struct Payload {
+    user_info: Box<RawValue>,
+    #[serde(default)]
+    auth_time: Option<u64>,
+}
+
+fn token_error(err: TokenError) -> ApiError {
+    match err {
+        TokenError::SignatureExpired { .. } => ApiError::TokenExpired,
+        TokenError::BadSignature | TokenError::FutureTimestamp | TokenError::BadPayload => {
+            ApiError::InvalidToken { presented: true }
+        }
+    }
+}
+
+fn parse_payload(json: &[u8], timestamp: u64) -> Result<Session, ApiError> {
+    let payload: Payload =
+        serde_json::from_slice(json).map_err(|_| ApiError::InvalidToken { presented: true })?;
+    if !payload.user_info.get().starts_with('{') {
+        return Err(ApiError::InvalidToken { presented: true });
+    }
+    Ok(Session {
+        user_info: payload.user_info,
+        // Tokens from before sliding sessions count from their own timestamp.
+        auth_time: payload.auth_time.unwrap_or(timestamp),
+    })
+}
+
+fn check_session_age(session: &Session, limits: Lifetimes, now: u64) -> Result<(), ApiError> {
+    if now.saturating_sub(session.auth_time) > limits.max_session_age {
+        Err(ApiError::TokenExpired)
+    } else {
+        Ok(())
+    }
+}
+
+/// The check behind every protected route: signature, token age, session age.
+pub fn verify(
+    keyring: &Keyring,
+    token: &str,
+    limits: Lifetimes,
+    now: u64,
+) -> Result<Session, ApiError> {
+    let unsigned = keyring
+        .unsign(token, limits.max_token_age, now)
+        .map_err(token_error)?;
+    let session = parse_payload(&unsigned.payload, unsigned.timestamp)?;
+    check_session_age(&session, limits, now)?;
+    Ok(session)
+}
+
+/// What `/reauth` answers with.
+#[derive(Debug)]
+pub struct Renewal {
+    pub session: Session,
+    /// The token to hand back: the presented one while it is young, a fresh
+    /// one (same `auth_time`) once it is past half its life.
+    pub token: String,
+    pub renewed: bool,
+}
+
+pub fn reauth(
+    keyring: &Keyring,
+    token: &str,
+    limits: Lifetimes,
+    now: u64,
+    accept_flask: bool,
+) -> Result<Renewal, ApiError> {
+    match keyring.unsign(token, limits.max_token_age, now) {
+        Ok(unsigned) => {
+            let session = parse_payload(&unsigned.payload, unsigned.timestamp)?;
+            check_session_age(&session, limits, now)?;
+            let age = now.saturating_sub(unsigned.timestamp);
+            if age > limits.max_token_age / 2 {
+                let token = issue(keyring, session.user_info.get(), session.auth_time, now);
+                Ok(Renewal {
+                    session,
+                    token,
+                    renewed: true,
+                })
+            } else {
+                Ok(Renewal {
+                    session,
+                    token: token.to_string(),
+                    renewed: false,
+                })
+            }
+        }
+        Err(TokenError::BadSignature) if accept_flask => {
+            // A classic Flask token: its signer differs, so only a bad
+            // signature under ours sends us here.
+            let unsigned = keyring
+                .unsign_flask(token, limits.max_token_age, now)
+                .map_err(|e| match e {
+                    TokenError::BadSignature => ApiError::InvalidToken { presented: true },
+                    other => token_error(other),
+                })?;
+            let session = Session {
+                auth_time: unsigned.timestamp,
+                ..parse_payload(&unsigned.payload, unsigned.timestamp)?
+            };
+            check_session_age(&session, limits, now)?;
+            let user_info = crate::google::minify_json(session.user_info.get());
+            let token = issue(keyring, &user_info, session.auth_time, now);
+            Ok(Renewal {
+                session,
+                token,
+                renewed: true,
+            })
+        }
+        Err(e) => Err(token_error(e)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const NOW: u64 = 1_800_000_000;
+    const LIMITS: Lifetimes = Lifetimes {
+        max_token_age: 1000,
+        max_session_age: 5000,
+    };
+    const USER: &str = r#"{"sub":"42","email":"ada@example.com"}"#;
+
+    fn keyring() -> Keyring {
+        Keyring::new("current", &["old"])
+    }
+
+    #[test]
+    fn issued_token_verifies() {
+        let t = issue(&keyring(), USER, NOW - 10, NOW);
+        let s = verify(&keyring(), &t, LIMITS, NOW).unwrap();
+        assert_eq!(s.user_info.get(), USER);
+        assert_eq!(s.auth_time, NOW - 10);
+    }
+
+    #[test]
+    fn rejects_token_past_max_token_age() {
+        let t = issue(&keyring(), USER, NOW - 1001, NOW - 1001);
+        assert_eq!(
+            verify(&keyring(), &t, LIMITS, NOW).unwrap_err(),
+            ApiError::TokenExpired
+        );
+    }
+
+    #[test]
+    fn rejects_session_past_max_session_age() {
+        let t = issue(&keyring(), USER, NOW - 5001, NOW - 10);
+        assert_eq!(
+            verify(&keyring(), &t, LIMITS, NOW).unwrap_err(),
+            ApiError::TokenExpired
+        );
+    }
+
+    #[test]
+    fn rejects_payload_without_user_info() {
+        let t = keyring().sign(br#"{"state":"x"}"#, NOW);
+        assert_eq!(
+            verify(&keyring(), &t, LIMITS, NOW).unwrap_err(),
+            ApiError::InvalidToken { presented: true }
+        );
+    }
+
+    #[test]
+    fn rejects_non_object_user_info() {
+        let t = keyring().sign(br#"{"user_info":"ada"}"#, NOW);
+        assert!(verify(&keyring(), &t, LIMITS, NOW).is_err());
+    }
+
+    #[test]
+    fn token_without_auth_time_counts_from_its_timestamp() {
+        let t = keyring().sign(format!(r#"{{"user_info":{USER}}}"#).as_bytes(), NOW - 100);
+        assert_eq!(
+            verify(&keyring(), &t, LIMITS, NOW).unwrap().auth_time,
+            NOW - 100
+        );
+    }
+
+    #[test]
+    fn reauth_returns_young_token_unchanged() {
+        let t = issue(&keyring(), USER, NOW - 100, NOW - 100);
+        let r = reauth(&keyring(), &t, LIMITS, NOW, false).unwrap();
+        assert_eq!(r.token, t);
+        assert!(!r.renewed);
+    }
+
+    #[test]
+    fn reauth_renews_token_past_half_life() {
+        let t = issue(&keyring(), USER, NOW - 4000, NOW - 501);
+        let r = reauth(&keyring(), &t, LIMITS, NOW, false).unwrap();
+        assert!(r.renewed);
+        assert_ne!(r.token, t);
+        let again = verify(&keyring(), &r.token, LIMITS, NOW).unwrap();
+        assert_eq!(again.auth_time, NOW - 4000);
+        assert_eq!(again.user_info.get(), USER);
+    }
+
+    #[test]
+    fn reauth_renews_fallback_signed_token_with_current_key() {
+        let old = Keyring::new("old", &[]);
+        let t = issue(&old, USER, NOW - 600, NOW - 600);
+        let r = reauth(&keyring(), &t, LIMITS, NOW, false).unwrap();
+        assert!(r.renewed);
+        let current_only = Keyring::new("current", &[]);
+        assert!(verify(&current_only, &r.token, LIMITS, NOW).is_ok());
+    }
+
+    #[test]
+    fn reauth_refuses_session_past_cap_even_when_token_is_fresh() {
+        let t = issue(&keyring(), USER, NOW - 6000, NOW - 1);
+        assert_eq!(
+            reauth(&keyring(), &t, LIMITS, NOW, false).unwrap_err(),
+            ApiError::TokenExpired
+        );
+    }
+
+    #[test]
+    fn reauth_rejects_garbage() {
+        assert_eq!(
+            reauth(&keyring(), "garbage", LIMITS, NOW, true).unwrap_err(),
+            ApiError::InvalidToken { presented: true }
+        );
+    }
+}

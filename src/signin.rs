@@ -1,0 +1,218 @@
+//! `/auth/start` and its cookie: the OAuth `state` bound to this browser and
+//! the PKCE verifier, kept in a short-lived signed cookie (RFC 9700 §2.1).
+
+use crate::body::StateField;
+use crate::error::ApiError;
+use crate::token::{Keyring, TokenError};
+use oauth2::{CsrfToken, PkceCodeChallenge};
+use serde::{Deserialize, Serialize};
+use subtle::ConstantTimeEq;
+
+/// `__Host-`: the browser only accepts it Secure, host-only, Path=/.
+pub const COOKIE_NAME: &str = "__Host-edge-login";
+/// How long a sign-in may take from `/auth/start` to `/login`.
+pub const COOKIE_MAX_AGE: u64 = 600;
+
+#[derive(Serialize, Deserialize)]
+struct CookiePayload {
+    state: String,
+    verifier: String,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Started {
+    pub state: String,
+    pub code_challenge: String,
+    pub code_challenge_method: &'static str,
+    #[serde(skip)]
+    pub cookie: String,
+}
+
+pub fn start(keyring: &Keyring, now: u64) -> Started {
+    let state = CsrfToken::new_random_len(32);
+    let (challenge, verifier) = PkceCodeChallenge::new_random_sha256();
+    let payload = CookiePayload {
+        state: state.secret().clone(),
+        verifier: verifier.secret().clone(),
+    };
+    // Our own plain struct always serializes.
+    let json = serde_json::to_vec(&payload).unwrap_or_default();
+    Started {
+        state: payload.state,
+        code_challenge: challenge.as_str().to_string(),
+        code_challenge_method: "S256",
+        cookie: keyring.sign(&json, now),
+    }
+}
+
+pub fn set_cookie(value: &str) -> String {
+    format!(
+        "{COOKIE_NAME}={value}; Max-Age={COOKIE_MAX_AGE}; Path=/; HttpOnly; Secure; SameSite=Lax"
+    )
+}
+
+pub fn clear_cookie() -> String {
+    format!("{COOKIE_NAME}=; Max-Age=0; Path=/; HttpOnly; Secure; SameSite=Lax")
+}
+
+/// Our cookie's value from a `Cookie` request header.
+pub fn cookie_value(header: Option<&str>) -> Option<&str> {
+    header?
+        .split(';')
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(name, _)| *name == COOKIE_NAME)
+        .map(|(_, value)| value.trim())
+        .filter(|v| !v.is_empty())
+}
+
+/// A sign-in that passed the state check.
+#[derive(Debug, PartialEq, Eq)]
+pub struct Checked {
+    pub state: String,
+    pub pkce_verifier: String,
+}
+
+/// The cookie must be ours, younger than ten minutes, and hold the state the
+/// body carries (compared in constant time).
+pub fn check(
+    keyring: &Keyring,
+    cookie: Option<&str>,
+    state: &StateField,
+    now: u64,
+) -> Result<Checked, ApiError> {
+    let cookie = cookie.ok_or(ApiError::InvalidState(
+        "This sign-in was not started from this browser (no sign-in cookie); please start again.",
+    ))?;
+    let unsigned = keyring
+        .unsign(cookie, COOKIE_MAX_AGE, now)
+        .map_err(|e| match e {
+            TokenError::SignatureExpired { .. } => ApiError::InvalidState(
+                "This sign-in took longer than ten minutes; please start again.",
+            ),
+            _ => ApiError::InvalidState("The sign-in cookie is not valid; please start again."),
+        })?;
+    let payload: CookiePayload = serde_json::from_slice(&unsigned.payload).map_err(|_| {
+        ApiError::InvalidState("The sign-in cookie is not valid; please start again.")
+    })?;
+    let sent = match state {
+        StateField::Value(s) => s,
+        StateField::Absent | StateField::NotAString => {
+            return Err(ApiError::InvalidState(
+                "The sign-in request carries no state string; please start again.",
+            ))
+        }
+    };
+    if !bool::from(sent.as_bytes().ct_eq(payload.state.as_bytes())) {
+        return Err(ApiError::InvalidState(
+            "The sign-in state does not match this browser's; please start again.",
+        ));
+    }
+    Ok(Checked {
+        state: payload.state,
+        pkce_verifier: payload.verifier,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use base64::Engine as _;
+    use sha2::{Digest, Sha256};
+
+    const NOW: u64 = 1_800_000_000;
+
+    fn keyring() -> Keyring {
+        Keyring::with_salt(crate::config::SIGNIN_SALT, "k", &[])
+    }
+
+    fn value(s: &str) -> StateField {
+        StateField::Value(s.to_string())
+    }
+
+    #[test]
+    fn challenge_is_s256_of_verifier() {
+        let started = start(&keyring(), NOW);
+        let checked = check(
+            &keyring(),
+            Some(&started.cookie),
+            &value(&started.state),
+            NOW,
+        )
+        .unwrap();
+        let digest = Sha256::digest(checked.pkce_verifier.as_bytes());
+        assert_eq!(
+            base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(digest),
+            started.code_challenge
+        );
+        assert_eq!(started.code_challenge_method, "S256");
+    }
+
+    #[test]
+    fn each_start_is_unique() {
+        let a = start(&keyring(), NOW);
+        let b = start(&keyring(), NOW);
+        assert_ne!(a.state, b.state);
+        assert_ne!(a.code_challenge, b.code_challenge);
+        assert!(a.state.len() >= 43);
+    }
+
+    #[test]
+    fn rejects_missing_cookie() {
+        assert!(matches!(
+            check(&keyring(), None, &value("s"), NOW),
+            Err(ApiError::InvalidState(_))
+        ));
+    }
+
+    #[test]
+    fn rejects_other_browsers_cookie() {
+        let mine = start(&keyring(), NOW);
+        let theirs = start(&keyring(), NOW);
+        assert!(check(&keyring(), Some(&theirs.cookie), &value(&mine.state), NOW).is_err());
+    }
+
+    #[test]
+    fn rejects_expired_cookie() {
+        let s = start(&keyring(), NOW - COOKIE_MAX_AGE - 1);
+        assert!(check(&keyring(), Some(&s.cookie), &value(&s.state), NOW).is_err());
+    }
+
+    #[test]
+    fn rejects_missing_state() {
+        let s = start(&keyring(), NOW);
+        assert!(check(&keyring(), Some(&s.cookie), &StateField::Absent, NOW).is_err());
+        assert!(check(&keyring(), Some(&s.cookie), &StateField::NotAString, NOW).is_err());
+    }
+
+    #[test]
+    fn rejects_cookie_signed_with_session_key() {
+        let s = start(&Keyring::new("k", &[]), NOW);
+        assert!(check(&keyring(), Some(&s.cookie), &value(&s.state), NOW).is_err());
+    }
+
+    #[test]
+    fn finds_cookie_among_others() {
+        assert_eq!(
+            cookie_value(Some("a=1; __Host-edge-login=abc.def.ghi; b=2")),
+            Some("abc.def.ghi")
+        );
+        assert_eq!(cookie_value(Some("a=1")), None);
+        assert_eq!(cookie_value(Some("__Host-edge-login=")), None);
+        assert_eq!(cookie_value(None), None);
+    }
+
+    #[test]
+    fn cookie_attributes_follow_the_contract() {
+        let c = set_cookie("v");
+        for attr in [
+            "HttpOnly",
+            "Secure",
+            "SameSite=Lax",
+            "Path=/",
+            "Max-Age=600",
+        ] {
+            assert!(c.contains(attr), "{c} lacks {attr}");
+        }
+        assert!(clear_cookie().contains("Max-Age=0"));
+    }
+}
