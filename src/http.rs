@@ -3,13 +3,15 @@
 
 /// Sent on every response the Worker makes; `frontend/public/_headers` sends
 /// the same on static assets (a unit test keeps the two equal).
-pub const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; script-src 'self' 'sha256-PLACEHOLDER'; style-src 'self'; img-src 'self' data: https:; connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'";
+/// The `sha256-` source is torii's inline script in
+/// `frontend/public/torii/redirect.html`; a unit test recomputes it.
+pub const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; script-src 'self' 'sha256-LanMyLLadI45wTnq5Tl0JTN1WTfuxUJYoFj1aDjfo10='; img-src 'self' data: https:; connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'";
 
 pub const SECURITY_HEADERS: [(&str, &str); 5] = [
     ("Content-Security-Policy", CONTENT_SECURITY_POLICY),
     (
         "Strict-Transport-Security",
-        "max-age=31536000; includeSubDomains",
+        "max-age=63072000; includeSubDomains",
     ),
     ("X-Content-Type-Options", "nosniff"),
     ("Referrer-Policy", "no-referrer"),
@@ -85,6 +87,68 @@ mod tests {
             r.get_header("content-type"),
             Some("application/json; charset=utf-8")
         );
+    }
+
+    fn repo_file(path: &str) -> String {
+        let full = concat!(env!("CARGO_MANIFEST_DIR"), "/").to_string() + path;
+        std::fs::read_to_string(&full).unwrap_or_else(|e| panic!("{full}: {e}"))
+    }
+
+    /// The `/*` rules of the assets' `_headers` file.
+    fn static_asset_headers() -> Vec<(String, String)> {
+        let text = repo_file("frontend/public/_headers");
+        let mut in_block = false;
+        let mut found = Vec::new();
+        for line in text.lines() {
+            if line.starts_with('#') || line.trim().is_empty() {
+                continue;
+            }
+            if !line.starts_with(char::is_whitespace) {
+                in_block = line.trim() == "/*";
+            } else if in_block {
+                if let Some((k, v)) = line.trim().split_once(':') {
+                    found.push((k.trim().to_string(), v.trim().to_string()));
+                }
+            }
+        }
+        found
+    }
+
+    #[test]
+    fn static_assets_send_the_same_security_headers() {
+        let assets = static_asset_headers();
+        for (name, value) in SECURITY_HEADERS {
+            let got = assets.iter().find(|(k, _)| k.eq_ignore_ascii_case(name));
+            assert_eq!(got.map(|(_, v)| v.as_str()), Some(value), "{name}");
+        }
+    }
+
+    #[test]
+    fn csp_hash_matches_torii_redirect_script() {
+        use base64::Engine as _;
+        use sha2::{Digest, Sha256};
+        let page = repo_file("frontend/public/torii/redirect.html");
+        let start = page.find("<script>").expect("inline script") + "<script>".len();
+        let end = page[start..].find("</script>").expect("script end") + start;
+        let digest = Sha256::digest(page[start..end].as_bytes());
+        let source = format!(
+            "'sha256-{}'",
+            base64::engine::general_purpose::STANDARD.encode(digest)
+        );
+        assert!(CONTENT_SECURITY_POLICY.contains(&source), "{source}");
+    }
+
+    #[test]
+    fn csp_has_no_unsafe_sources() {
+        assert!(!CONTENT_SECURITY_POLICY.contains("unsafe-"));
+        for directive in [
+            "default-src 'self'",
+            "object-src 'none'",
+            "base-uri 'self'",
+            "frame-ancestors 'none'",
+        ] {
+            assert!(CONTENT_SECURITY_POLICY.contains(directive), "{directive}");
+        }
     }
 
     #[test]
