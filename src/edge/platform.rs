@@ -93,7 +93,14 @@ impl Body for EdgeBody {
         let mut body = Vec::new();
         let mut total = 0usize;
         while let Some(chunk) = stream.next().await {
-            let chunk = chunk.map_err(|_| BodyError::Unreadable)?;
+            let Ok(chunk) = chunk else {
+                // A body that broke off after passing the limit is still too large.
+                return Err(if total > max {
+                    BodyError::TooLarge
+                } else {
+                    BodyError::Unreadable
+                });
+            };
             total = total.saturating_add(chunk.len());
             if total > max {
                 if total >= drain {
