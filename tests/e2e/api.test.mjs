@@ -537,18 +537,25 @@ describe('Cache-Control, Content-Type and security headers on API answers', () =
     ['POST /auth/start (200)', () => request(stack, 'POST', '/auth/start', { json: {} })],
     ['POST /reauth (200)', () => reauth(token)],
     ['GET /api/me (200)', () => me(`Bearer ${token}`)],
-    ['GET /api/me (401)', () => me()],
-    ['POST /reauth (400)', () => request(stack, 'POST', '/reauth', { json: '[]' })],
+    ['GET /api/me without credentials (401)', () => me()],
+    ['POST /reauth invalid_token (401)', () => reauth('a.b.c')],
+    ['POST /reauth token_expired (401)', () => reauth(mintToken(KEY, { user_info: USER, auth_time: 1 }, now() - DEFAULT_MAX_TOKEN_AGE - 60))],
+    ['POST /reauth invalid_json (400)', () => request(stack, 'POST', '/reauth', { json: '[]' })],
+    ['POST /reauth invalid_request (400)', () => request(stack, 'POST', '/reauth', { json: {} })],
+    ['POST /login invalid_state (400)', () => request(stack, 'POST', '/login', { json: { authorizationCode: 'c', state: 's' } })],
     ['GET /api/nope (404)', () => request(stack, 'GET', '/api/nope')],
     ['GET /login (405)', () => request(stack, 'GET', '/login')],
     ['POST /login (413)', () => request(stack, 'POST', '/login', { json: big20() })],
     ['POST /login (415)', () => request(stack, 'POST', '/login', { body: 'x', headers: { 'content-type': 'text/plain' } })],
   ];
   for (const [name, probe] of probes) {
-    it(`${name} is JSON, no-store and carries the security headers`, T, async () => {
-      const r = await probe();
-      expectApiHeaders(r);
-      expectSecurityHeaders(r.headers, name);
+    it(`${name} is application/json; charset=utf-8 and Cache-Control: no-store`, T, async () => {
+      expectApiHeaders(await probe());
+    });
+  }
+  for (const [name, probe] of probes) {
+    it(`${name} carries the security headers`, T, async () => {
+      expectSecurityHeaders((await probe()).headers, name);
     });
   }
 });

@@ -3,7 +3,7 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startStack, request, startSignIn, mintToken, mintFlaskToken, randomSecret, now } from '../support/stack.mjs';
-import { expectOk, expectError } from '../support/expect.mjs';
+import { expectOk, expectError, expectApiHeaders } from '../support/expect.mjs';
 
 const T = { timeout: 30_000 };
 const USER = { sub: '1', email: 'a@example.com' };
@@ -44,6 +44,9 @@ describe('SECRET_KEY missing', () => {
   it('/login is 500 naming SECRET_KEY', T, async () => {
     const r = await request(noSecretKey, 'POST', '/login', { json: { authorizationCode: 'c', state: 's' } });
     expectNames(r, 'SECRET_KEY', noSecretKey.mock.clientSecret);
+  });
+  it('the 500 answer is application/json; charset=utf-8 and no-store', T, async () => {
+    expectApiHeaders(await request(noSecretKey, 'POST', '/reauth', { json: { auth_token: 'a.b.c' } }));
   });
   it('/auth/config does not need it (200)', T, async () => {
     expectOk(await request(noSecretKey, 'GET', '/auth/config'));

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import {
   startStack, request, signIn, mintFlaskToken, mintToken, decodeToken, signRaw, randomSecret, now,
 } from '../support/stack.mjs';
-import { expectOk, expectError } from '../support/expect.mjs';
+import { expectOk, expectError, expectApiHeaders, expectSecurityHeaders } from '../support/expect.mjs';
 
 const T = { timeout: 30_000 };
 const KEY = randomSecret();
@@ -88,6 +88,11 @@ describe('403 access_denied: ALLOWED_EMAIL_DOMAINS and ALLOWED_EMAILS', () => {
     user('mallory@evilcorp.example');
     expectError(await login(), 403, 'access_denied');
   });
+  it('the 403 answer is application/json; charset=utf-8 and no-store', T, async () => {
+    const r = await login();
+    assert.equal(r.status, 403);
+    expectApiHeaders(r);
+  });
   it('email_verified false is refused even for a listed email', T, async () => {
     user('grace@example.org', { email_verified: false });
     mock.setIdTokenClaims({ email_verified: false });
@@ -110,6 +115,12 @@ describe('429 rate_limited (LOGIN_LIMITER, keyed by CF-Connecting-IP)', () => {
     const r = await request(stack, 'POST', '/login', { json: { authorizationCode: 'c', state: 's' }, headers: { 'CF-Connecting-IP': ip } });
     expectError(r, 429, 'rate_limited');
     assert.match(r.headers.get('retry-after') ?? '', /^\d+$/);
+  });
+  it('the 429 answer is application/json; charset=utf-8, no-store, with the security headers', T, async () => {
+    const r = await start();
+    assert.equal(r.status, 429);
+    expectApiHeaders(r);
+    expectSecurityHeaders(r.headers, '429');
   });
   it('another IP is not limited', T, async () => {
     expectOk(await start({ 'CF-Connecting-IP': '203.0.113.78' }));

@@ -355,10 +355,21 @@ describe('the log', () => {
   });
 });
 
-// Every answer above went through expectError/expectOk, which check the
-// Content-Type and Cache-Control of CONTRACT.md; this one is for the record.
-describe('headers', () => {
-  it('a successful /login is JSON and no-store', T, async () => {
-    expectApiHeaders(await login());
-  });
+describe('Content-Type and Cache-Control of /login answers', () => {
+  const cases = [
+    ['200 (signed in)', () => {}],
+    ['400 redirect_uri_not_allowed', () => ({ redirectUri: 'https://evil.example/torii/redirect.html' })],
+    ['401 invalid_grant', () => { mock.nextToken = { status: 400, body: { error: 'invalid_grant' } }; }],
+    ['403 access_denied', () => { mock.setUser({ email_verified: false }); }],
+    ['500 server_misconfigured (invalid_client)', () => { mock.nextToken = { status: 401, body: { error: 'invalid_client' } }; }],
+    ['502 upstream_error', () => { mock.nextToken = { status: 500 }; }],
+  ];
+  for (const [name, arrange] of cases) {
+    it(`${name} is application/json; charset=utf-8 and no-store`, T, async () => {
+      const opts = arrange() ?? {};
+      const r = await login(opts);
+      assert.equal(r.status, Number(name.slice(0, 3)), r.text);
+      expectApiHeaders(r);
+    });
+  }
 });

@@ -680,12 +680,15 @@ async function main() {
     log: true,
   });
   console.log(`Google stand-in (oauth2-mock-server) listening on ${mock.url}`);
-  console.log(`  issuer             ${mock.issuer}`);
-  console.log(`  GOOGLE_AUTH_URL     ${mock.authorizeUrl}`);
-  console.log(`  GOOGLE_TOKEN_URL    ${mock.tokenUrl}`);
-  console.log(`  GOOGLE_USERINFO_URL ${mock.userinfoUrl}`);
-  console.log(`  client_id          ${mock.clientId}`);
-  console.log(`  test user          ${mock.user.name} <${mock.user.email}> (sub ${mock.user.sub})`);
+  const rows = [
+    ['issuer (iss)', mock.issuer],
+    ['GOOGLE_AUTH_URL', mock.authorizeUrl],
+    ['GOOGLE_TOKEN_URL', mock.tokenUrl],
+    ['GOOGLE_USERINFO_URL', mock.userinfoUrl],
+    ['client_id', mock.clientId],
+    ['test user', `${mock.user.name} <${mock.user.email}> (sub ${mock.user.sub})`],
+  ];
+  for (const [k, v] of rows) console.log(`  ${k.padEnd(20)} ${v}`);
   const shutdown = async (sig) => {
     console.log(`\n${sig}: stopping the Google stand-in`);
     await mock.stop();
