@@ -53,7 +53,13 @@ fn to_worker_response(plain: PlainResponse) -> Result<Response> {
     let mut response = Response::from_bytes(plain.body)?.with_status(plain.status);
     let headers = response.headers_mut();
     for (name, value) in &plain.headers {
-        headers.append(name, value)?;
+        // `set` replaces the octet-stream type `from_bytes` put there;
+        // only Set-Cookie may legitimately repeat.
+        if name.eq_ignore_ascii_case("set-cookie") {
+            headers.append(name, value)?;
+        } else {
+            headers.set(name, value)?;
+        }
     }
     Ok(response)
 }
