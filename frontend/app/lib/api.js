@@ -1,0 +1,133 @@
+// The Worker's API (../../../shared/CONTRACT.md, mirrored in the README), as
+// plain functions over fetch. Every failure becomes an ApiError with the
+// contract's error code, so the UI can say something a person can act on.
+
+const TIMEOUT_MS = 20_000;
+
+export class ApiError extends Error {
+  constructor(code, message = code, { status = 0, retryAfter = null, cause } = {}) {
+    super(message, cause ? { cause } : undefined);
+    this.name = 'ApiError';
+    this.code = code;
+    this.status = status;
+    this.retryAfter = retryAfter;
+  }
+}
+
+function retryAfterSeconds(value) {
+  if (!value) return null;
+  const seconds = Number(value);
+  if (Number.isFinite(seconds) && seconds >= 0) return Math.ceil(seconds);
+  const date = Date.parse(value);
+  if (Number.isNaN(date)) return null;
+  return Math.max(0, Math.ceil((date - Date.now()) / 1000));
+}
+
+async function request(method, path, { body, token } = {}) {
+  const headers = { Accept: 'application/json' };
+  if (body !== undefined) headers['Content-Type'] = 'application/json';
+  if (token) headers.Authorization = `Bearer ${token}`;
+
+  let response;
+  try {
+    response = await fetch(path, {
+      method,
+      headers,
+      body: body === undefined ? undefined : JSON.stringify(body),
+      credentials: 'same-origin',
+      cache: 'no-store',
+      signal: AbortSignal.timeout(TIMEOUT_MS),
+    });
+  } catch (error) {
+    const timedOut = error?.name === 'TimeoutError';
+    throw new ApiError(
+      timedOut ? 'timeout' : 'network_error',
+      timedOut ? `${method} ${path} timed out` : `${method} ${path} failed`,
+      { cause: error },
+    );
+  }
+
+  let data = null;
+  try {
+    data = await response.json();
+  } catch {
+    data = null; // an HTML error page from a proxy, an empty body...
+  }
+
+  if (!response.ok) {
+    const code =
+      data && typeof data.error === 'string' ? data.error : `http_${response.status}`;
+    const message =
+      data && typeof data.message === 'string' ? data.message : response.statusText;
+    throw new ApiError(code, message, {
+      status: response.status,
+      retryAfter: retryAfterSeconds(response.headers.get('Retry-After')),
+    });
+  }
+  if (data === null || typeof data !== 'object' || Array.isArray(data)) {
+    throw new ApiError('bad_response', `${method} ${path}: not a JSON object`, {
+      status: response.status,
+    });
+  }
+  return data;
+}
+
+function requireString(data, key, path) {
+  if (typeof data[key] !== 'string' || data[key] === '') {
+    throw new ApiError('bad_response', `${path}: "${key}" missing`);
+  }
+  return data[key];
+}
+
+/** GET /auth/config → what torii needs, chosen by the server at run time. */
+export async function getAuthConfig() {
+  const data = await request('GET', '/auth/config');
+  return {
+    clientId: requireString(data, 'client_id', '/auth/config'),
+    authorizationEndpoint: requireString(data, 'authorization_endpoint', '/auth/config'),
+    scope: typeof data.scope === 'string' ? data.scope : 'openid email profile',
+    redirectPath: typeof data.redirect_path === 'string' ? data.redirect_path : '/torii/redirect.html',
+  };
+}
+
+/** POST /auth/start → this attempt's state and PKCE challenge (the verifier
+ * stays server-side, in an HttpOnly cookie). */
+export async function startSignIn() {
+  const data = await request('POST', '/auth/start', { body: {} });
+  const method = data.code_challenge_method;
+  if (method !== 'S256') {
+    throw new ApiError('bad_response', '/auth/start: code_challenge_method is not S256');
+  }
+  return {
+    state: requireString(data, 'state', '/auth/start'),
+    codeChallenge: requireString(data, 'code_challenge', '/auth/start'),
+    codeChallengeMethod: method,
+  };
+}
+
+function session(data, path) {
+  return {
+    auth_token: requireString(data, 'auth_token', path),
+    user_info:
+      data.user_info && typeof data.user_info === 'object' ? data.user_info : {},
+  };
+}
+
+/** POST /login with what torii resolved with, plus the attempt's state. */
+export async function login({ authorizationCode, redirectUri, provider, state }) {
+  const data = await request('POST', '/login', {
+    body: { authorizationCode, redirectUri, provider, state },
+  });
+  return session(data, '/login');
+}
+
+/** POST /reauth: checks the token and answers with a (possibly renewed) one. */
+export async function reauth(authToken) {
+  const data = await request('POST', '/reauth', { body: { auth_token: authToken } });
+  return session(data, '/reauth');
+}
+
+/** GET /api/me: any API route, protected by the session's bearer token. */
+export function me(authToken) {
+  return request('GET', '/api/me', { token: authToken });
+}

@@ -1,0 +1,64 @@
+// One clear sentence for every way signing in can fail, saying what to do.
+// Never shows the server's raw answer: the codes come from CONTRACT.md's
+// error table and from the popup (app/torii/).
+
+const AGAIN = 'Press “Sign in with Google” to try again.';
+
+function waitFor(seconds) {
+  if (!seconds || seconds <= 1) return 'a moment';
+  if (seconds < 90) return `${seconds} seconds`;
+  return `${Math.ceil(seconds / 60)} minutes`;
+}
+
+const MESSAGES = {
+  // The popup and Google's answer in it (app/torii/google-oauth2.js).
+  popup_blocked: () =>
+    'Your browser blocked the Google sign-in window. Allow pop-ups for this site, then press “Sign in with Google” again.',
+  popup_closed: () => `The Google sign-in window was closed before signing in finished. ${AGAIN}`,
+  consent_denied: () => `You cancelled signing in at Google. ${AGAIN}`,
+  provider_error: (e) =>
+    `Google could not complete the sign-in${e.detail ? ` (${e.detail})` : ''}. ${AGAIN}`,
+  state_mismatch: () =>
+    `The answer from Google did not belong to this sign-in attempt, so it was ignored. ${AGAIN}`,
+  no_code: () => `Google did not send back a sign-in code. ${AGAIN}`,
+
+  // The Worker's answers.
+  invalid_grant: () =>
+    `Google did not accept the sign-in: it may have taken too long or been used already. ${AGAIN}`,
+  access_denied: () =>
+    'This Google account is not allowed to sign in here. Sign in with another account, or ask the site’s administrator for access.',
+  invalid_state: () => `This sign-in attempt expired or was replaced by one in another tab. ${AGAIN}`,
+  rate_limited: (e) =>
+    `Too many sign-in attempts from your network. Please wait ${waitFor(e.retryAfter)} and try again.`,
+  upstream_error: () =>
+    'Google cannot be reached from the server right now. Please try again in a few minutes.',
+  server_misconfigured: () =>
+    'Signing in is not set up correctly on this server. Please tell the site’s administrator.',
+  redirect_uri_not_allowed: () =>
+    'This site’s address is not registered for Google sign-in. Please tell the site’s administrator.',
+  invalid_token: () => 'Your session is no longer valid. Please sign in again.',
+  token_expired: () => 'Your session has expired. Please sign in again.',
+  network_error: () => 'The server cannot be reached. Check your internet connection and try again.',
+  timeout: () => 'The server took too long to answer. Please try again.',
+  bad_response: () => 'The server sent an answer this page does not understand. Please try again later.',
+};
+
+/**
+ * The sentence to show for an error thrown while signing in or calling the
+ * API. Unknown errors still get a sentence, never a stack or a JSON body.
+ */
+export function messageFor(error) {
+  const code = error?.code;
+  if (code && Object.hasOwn(MESSAGES, code)) return MESSAGES[code](error);
+  const status = error?.status ?? 0;
+  if (status === 502 || status === 503 || status === 504) {
+    return 'The sign-in server is not answering right now. Please try again in a few minutes.';
+  }
+  if (status >= 500) {
+    return `The server ran into a problem (HTTP ${status}). Please try again in a few minutes.`;
+  }
+  if (status >= 400) {
+    return `The server refused the request (HTTP ${status}). Please reload the page and try again.`;
+  }
+  return `Something went wrong while signing in. ${AGAIN}`;
+}

@@ -1,0 +1,31 @@
+import { pageTitle } from 'ember-page-title';
+import { LinkTo } from '@ember/routing';
+import { service } from '@ember/service';
+import Component from '@glimmer/component';
+
+export default class IndexPage extends Component {
+  @service session;
+
+  get name() {
+    const user = this.session.user;
+    return user.name || user.given_name || user.email;
+  }
+
+  <template>
+    {{pageTitle "Home"}}
+    <section class="card" aria-labelledby="index-heading">
+      <h1 id="index-heading" tabindex="-1">Welcome</h1>
+      {{#if this.session.isAuthenticated}}
+        <p class="status status-in" data-test-signed-in>
+          You are signed in as <strong>{{this.name}}</strong>
+          {{#if this.session.user.email}}({{this.session.user.email}}){{/if}}.
+        </p>
+        <p><LinkTo @route="private" class="button">Go to your private page</LinkTo></p>
+      {{else}}
+        <p class="status status-out" data-test-signed-out>You are not signed in.</p>
+        <p>Sign in with your Google account to see your private page.</p>
+        <p><LinkTo @route="login" class="button">Sign in</LinkTo></p>
+      {{/if}}
+    </section>
+  </template>
+}

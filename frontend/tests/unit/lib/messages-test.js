@@ -1,0 +1,64 @@
+import { module, test } from 'qunit';
+import { messageFor } from 'frontend/lib/messages';
+import { ApiError } from 'frontend/lib/api';
+import { SignInError } from 'frontend/torii/errors';
+
+const CODES = [
+  'popup_blocked',
+  'popup_closed',
+  'consent_denied',
+  'provider_error',
+  'state_mismatch',
+  'no_code',
+  'invalid_grant',
+  'access_denied',
+  'invalid_state',
+  'rate_limited',
+  'upstream_error',
+  'server_misconfigured',
+  'redirect_uri_not_allowed',
+  'invalid_token',
+  'token_expired',
+  'network_error',
+  'timeout',
+  'bad_response',
+];
+
+function isSentence(assert, text, label) {
+  assert.ok(/^[A-Z].*[.!]$/s.test(text), `${label}: a sentence (${text})`);
+  assert.notOk(/[{}"]|undefined|null|\[object/.test(text), `${label}: nothing raw`);
+}
+
+module('Unit | lib | messages', function () {
+  test('every error code has its own sentence', function (assert) {
+    const seen = new Set();
+    for (const code of CODES) {
+      const text = messageFor(new ApiError(code, 'server text', { status: 400 }));
+      isSentence(assert, text, code);
+      assert.notOk(text.includes('server text'), `${code}: the server's message is not shown raw`);
+      seen.add(text);
+    }
+    assert.strictEqual(seen.size, CODES.length, 'no two codes share a sentence');
+  });
+
+  test('policy refusal and Google consent refusal read differently', function (assert) {
+    const policy = messageFor(new ApiError('access_denied', '', { status: 403 }));
+    const consent = messageFor(new SignInError('consent_denied', 'access_denied'));
+    assert.ok(policy.includes('not allowed'), policy);
+    assert.ok(consent.includes('cancelled'), consent);
+  });
+
+  test('rate limiting says how long to wait', function (assert) {
+    assert.ok(messageFor(new ApiError('rate_limited', '', { status: 429, retryAfter: 30 })).includes('30 seconds'));
+    assert.ok(messageFor(new ApiError('rate_limited', '', { status: 429, retryAfter: 600 })).includes('10 minutes'));
+    assert.ok(messageFor(new ApiError('rate_limited', '', { status: 429 })).includes('a moment'));
+  });
+
+  test('unknown failures still get a sentence', function (assert) {
+    isSentence(assert, messageFor(new ApiError('http_503', '', { status: 503 })), '503');
+    isSentence(assert, messageFor(new ApiError('teapot', '', { status: 418 })), '418');
+    isSentence(assert, messageFor(new ApiError('http_500', '', { status: 500 })), '500');
+    isSentence(assert, messageFor(new Error('boom')), 'Error');
+    isSentence(assert, messageFor(undefined), 'undefined');
+  });
+});
