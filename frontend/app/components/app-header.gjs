@@ -6,6 +6,11 @@ import { LinkTo } from '@ember/routing';
 
 export default class AppHeader extends Component {
   @service session;
+  @service router;
+
+  get onLoginPage() {
+    return this.router.currentRouteName === 'login';
+  }
 
   @action
   signOut() {
@@ -27,7 +32,7 @@ export default class AppHeader extends Component {
             <button type="button" class="button button-quiet" data-test-sign-out {{on "click" this.signOut}}>
               Sign out
             </button>
-          {{else}}
+          {{else unless this.onLoginPage}}
             <LinkTo @route="login" class="button button-quiet" data-test-nav-sign-in>Sign in</LinkTo>
           {{/if}}
         </div>

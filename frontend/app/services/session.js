@@ -24,6 +24,11 @@ export default class Session extends SessionService {
     return [token];
   }
 
+  handleAuthentication(routeAfterAuthentication) {
+    this.restoreFailure = null;
+    super.handleAuthentication(routeAfterAuthentication);
+  }
+
   get authToken() {
     return this.data?.authenticated?.auth_token ?? null;
   }

@@ -39,6 +39,7 @@ module('Acceptance | sign in', function (hooks) {
     assert.strictEqual(currentURL(), '/login');
     assert.dom('[data-test-sign-in]').hasAttribute('aria-disabled', 'false');
     assert.dom('[data-test-sign-in]').hasText('Sign in with Google');
+    assert.dom('[data-test-nav-sign-in]').doesNotExist('no second "Sign in" on the login page');
     assert.strictEqual(this.api.calls('GET /auth/config').length, 1);
   });
 
