@@ -1,0 +1,64 @@
+// Shared by the browser tests: Debian's Chromium through playwright-core,
+// screenshots into tests/artifacts/screenshots/, and a watch for CSP
+// violations and page errors on every page (popups included).
+
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { chromium } from 'playwright-core';
+import { REPO } from '../support/stack.mjs';
+
+export const CHROMIUM = process.env.CHROME_BIN || '/usr/bin/chromium';
+export const SCREENSHOTS = path.join(REPO, 'tests', 'artifacts', 'screenshots');
+
+export const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+export function launch() {
+  return chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true });
+}
+
+/**
+ * A fresh browser context (its own localStorage and cookies) whose pages
+ * report CSP violations and uncaught errors into `problems`.
+ */
+export async function newContext(browser) {
+  const context = await browser.newContext({ viewport: { width: 1100, height: 760 } });
+  const problems = [];
+  const watch = (page) => {
+    page.on('console', (msg) => {
+      const text = msg.text();
+      if (/Content Security Policy|Refused to (execute|load|apply|connect)/i.test(text)) {
+        // The stand-in's picture is http://, which img-src (https: only) refuses
+        // on purpose: the page shows initials instead.
+        if (/img-src/.test(text) && /picture\.png/.test(text)) return;
+        problems.push(`CSP on ${page.url()}: ${text}`);
+      }
+    });
+    page.on('pageerror', (error) => problems.push(`page error on ${page.url()}: ${error.message}`));
+  };
+  context.on('page', watch);
+  return { context, problems };
+}
+
+export async function screenshot(page, name) {
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  const file = path.join(SCREENSHOTS, `${name}.png`);
+  await page.screenshot({ path: file, fullPage: true });
+  return file;
+}
+
+export const SECURITY_HEADERS = [
+  'content-security-policy',
+  'strict-transport-security',
+  'x-content-type-options',
+  'referrer-policy',
+  'cross-origin-opener-policy',
+];

@@ -1,0 +1,195 @@
+// The real thing: Chromium drives the built Ember app served by `wrangler dev`
+// (the Worker, its static assets with their _headers), with the loopback
+// Google stand-in in Google's place. Screenshots: tests/artifacts/screenshots/.
+//
+//   bash scripts/build-worker.sh && npm --prefix frontend run build
+//   node --test --test-concurrency=1 tests/browser/
+
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { copyFileSync, mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { REPO, startStack } from '../support/stack.mjs';
+import { s256 } from '../mock-oidc/server.mjs';
+import { SECURITY_HEADERS, launch, newContext, screenshot } from './browser.mjs';
+
+const EMAIL = 'ada@example.com';
+const T = { timeout: 120_000 };
+const SIGN_IN = { name: 'Sign in with Google' };
+
+let stack;
+let browser;
+
+before(async () => {
+  stack = await startStack();
+  browser = await launch();
+});
+
+after(async () => {
+  await browser?.close();
+  await stack?.stop();
+});
+
+/** The login page, ready: /auth/config and /auth/start answered. */
+async function readyLoginPage(page) {
+  await page.waitForURL(/#\/login$/);
+  const button = page.getByRole('button', SIGN_IN);
+  await button.and(page.locator('[aria-disabled="false"]')).waitFor();
+  return button;
+}
+
+/** Clicks "Sign in with Google" and answers the popup that opens. */
+async function clickSignIn(page) {
+  const popup = page.waitForEvent('popup', { timeout: 15_000 });
+  await page.getByRole('button', SIGN_IN).click();
+  return popup;
+}
+
+function expectSecurityHeaders(headers, what) {
+  for (const name of SECURITY_HEADERS) assert.ok(headers[name], `${what}: ${name} is missing`);
+  const csp = headers['content-security-policy'];
+  assert.doesNotMatch(csp, /unsafe-inline|unsafe-eval/, `${what}: CSP`);
+  assert.match(csp, /frame-ancestors 'none'/);
+  assert.equal(headers['cross-origin-opener-policy'], 'same-origin-allow-popups');
+}
+
+describe('signing in with Google in a real browser', () => {
+  it('private → login → Google popup → private page with /api/me → reload restores via /reauth → sign out', T, async () => {
+    const { context, problems } = await newContext(browser);
+    const page = await context.newPage();
+    const reauths = [];
+    page.on('request', (r) => {
+      if (r.method() === 'POST' && new URL(r.url()).pathname === '/reauth') reauths.push(r);
+    });
+
+    const doc = await page.goto(`${stack.baseUrl}/#/private`);
+    expectSecurityHeaders(doc.headers(), 'index.html');
+    await readyLoginPage(page);
+    await screenshot(page, '01-login');
+
+    const authorizeBefore = stack.mock.seenAuthorize.length;
+    const popup = await clickSignIn(page);
+    await page.waitForURL(/#\/private$/, { timeout: 30_000 });
+    await page.locator('[data-test-user-email]').filter({ hasText: EMAIL }).waitFor();
+    await page.locator('[data-test-api-ok]').filter({ hasText: EMAIL }).waitFor();
+    await page.locator('[data-test-api-answer]').evaluate((el) => el.closest('details').setAttribute('open', ''));
+    const shot = await screenshot(page, '02-signed-in');
+    mkdirSync(path.join(REPO, 'frontend', 'docs'), { recursive: true });
+    copyFileSync(shot, path.join(REPO, 'frontend', 'docs', 'signed-in.png'));
+    await page.setViewportSize({ width: 390, height: 760 });
+    await screenshot(page, '02-signed-in-phone');
+    await page.setViewportSize({ width: 1100, height: 760 });
+    assert.ok(popup.isClosed(), 'the popup closed itself');
+
+    // The popup went to the stand-in with the server's state and a PKCE
+    // challenge, and the Worker's code exchange proved the verifier.
+    const authorize = stack.mock.seenAuthorize.slice(authorizeBefore);
+    assert.equal(authorize.length, 1, 'one trip to the authorize endpoint');
+    const q = authorize[0].query;
+    assert.equal(q.redirect_uri, `${stack.baseUrl}/torii/redirect.html`);
+    assert.equal(q.code_challenge_method, 'S256');
+    assert.ok(q.state && q.code_challenge, 'state and code_challenge sent');
+    const exchange = stack.mock.seen.find((s) => s.code === authorize[0].code);
+    assert.ok(exchange, 'the Worker exchanged the code');
+    assert.equal(s256(exchange.params.code_verifier), q.code_challenge, 'the verifier matches the challenge');
+
+    // A reload restores the session through /reauth.
+    assert.equal(reauths.length, 0);
+    const reauth = page.waitForResponse((r) => new URL(r.url()).pathname === '/reauth');
+    await page.reload();
+    assert.equal((await reauth).status(), 200);
+    await page.locator('[data-test-user-email]').filter({ hasText: EMAIL }).waitFor();
+    assert.match(page.url(), /#\/private$/);
+    assert.equal(reauths.length, 1, 'one /reauth per load');
+    assert.deepEqual(Object.keys(JSON.parse(reauths[0].postData())), ['auth_token']);
+
+    // Sign out: the app reloads at its root, signed out; /private needs login again.
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.locator('[data-test-signed-out]').waitFor();
+    await screenshot(page, '03-signed-out');
+    const stored = await page.evaluate(() => localStorage.getItem('ember_simple_auth-session'));
+    assert.doesNotMatch(stored ?? '', /auth_token/, 'the token is gone from localStorage');
+    await page.goto(`${stack.baseUrl}/#/private`);
+    await readyLoginPage(page);
+
+    assert.deepEqual(problems, [], 'no CSP violations or page errors');
+    await context.close();
+  });
+
+  it('the stand-in refuses the code: the login page says so, and the button works again', T, async () => {
+    const { context, problems } = await newContext(browser);
+    const page = await context.newPage();
+    await page.goto(`${stack.baseUrl}/#/login`);
+    await readyLoginPage(page);
+
+    stack.mock.nextToken = { status: 400, body: { error: 'invalid_grant', error_description: 'Bad Request' } };
+    await clickSignIn(page);
+    const alert = page.locator('[data-test-error="invalid_grant"]');
+    await alert.waitFor({ timeout: 30_000 });
+    assert.match(await alert.innerText(), /Google did not accept the sign-in/);
+    await readyLoginPage(page);
+    await screenshot(page, '04-error-invalid-grant');
+
+    // Then it works.
+    await clickSignIn(page);
+    await page.locator('[data-test-user-email]').filter({ hasText: EMAIL }).waitFor({ timeout: 30_000 });
+
+    assert.deepEqual(problems, []);
+    await context.close();
+  });
+
+  it('the user closes the popup: a message, and the button works again', T, async () => {
+    const { context, problems } = await newContext(browser);
+    // Keep the popup on a consent page of our own, so the user can close it.
+    const consent = (route) =>
+      route.fulfill({ contentType: 'text/html', body: '<!doctype html><title>Consent</title><h1>Choose an account</h1>' });
+    const authorizeGlob = `${stack.mock.authorizeUrl}**`;
+    await context.route(authorizeGlob, consent);
+    const page = await context.newPage();
+    await page.goto(`${stack.baseUrl}/#/login`);
+    await readyLoginPage(page);
+
+    const popup = await clickSignIn(page);
+    await popup.waitForLoadState();
+    assert.match(popup.url(), /\/authorize\?/);
+    await popup.close();
+
+    const alert = page.locator('[data-test-error="popup_closed"]');
+    await alert.waitFor({ timeout: 15_000 });
+    assert.match(await alert.innerText(), /window was closed/);
+    await readyLoginPage(page);
+    await screenshot(page, '05-error-popup-closed');
+
+    await context.unroute(authorizeGlob, consent);
+    await clickSignIn(page);
+    await page.locator('[data-test-user-email]').filter({ hasText: EMAIL }).waitFor({ timeout: 30_000 });
+
+    assert.deepEqual(problems, []);
+    await context.close();
+  });
+
+  it('the account policy refuses the user (403): the login page says so', T, async () => {
+    const { context, problems } = await newContext(browser);
+    const page = await context.newPage();
+    await page.goto(`${stack.baseUrl}/#/login`);
+    await readyLoginPage(page);
+
+    // Google says the address is not verified: never allowed (CONTRACT.md "Account policy").
+    stack.mock.setUser({ email_verified: false });
+    try {
+      const login = page.waitForResponse((r) => new URL(r.url()).pathname === '/login');
+      await clickSignIn(page);
+      assert.equal((await login).status(), 403);
+      const alert = page.locator('[data-test-error="access_denied"]');
+      await alert.waitFor({ timeout: 30_000 });
+      assert.match(await alert.innerText(), /not allowed to sign in here/);
+      await readyLoginPage(page);
+      await screenshot(page, '06-error-access-denied');
+    } finally {
+      stack.mock.setUser({ email_verified: true });
+    }
+
+    assert.deepEqual(problems, []);
+    await context.close();
+  });
+});
