@@ -25,14 +25,15 @@ fi
 # worker-build would download wasm-bindgen from GitHub, which build machines
 # cannot reach; install the exact version Cargo.lock pins from crates.io.
 bindgen_version=$(awk '/^name = "wasm-bindgen"$/ {getline; gsub(/[^0-9.]/, ""); print; exit}' Cargo.lock)
-if [ "$(wasm-bindgen --version 2>/dev/null | awk '{print $2}')" != "$bindgen_version" ]; then
+version_of() { "$@" --version 2>/dev/null | grep -oE '[0-9]+\.[0-9]+\.[0-9]+' | head -n 1; }
+if [ "$(version_of wasm-bindgen)" != "$bindgen_version" ]; then
   say "installing wasm-bindgen-cli $bindgen_version (about 5 minutes on 2 cores)"
   # Not --locked: one of its locked dependencies is gone from crates.io.
   cargo install wasm-bindgen-cli --version "$bindgen_version"
 fi
 
 worker_build_version=0.8.7
-if [ "$(worker-build --version 2>/dev/null | awk '{print $2}')" != "$worker_build_version" ]; then
+if [ "$(version_of worker-build)" != "$worker_build_version" ]; then
   say "installing worker-build $worker_build_version (about 5 minutes on 2 cores)"
   cargo install worker-build --version "$worker_build_version" --locked
 fi

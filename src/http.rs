@@ -130,7 +130,7 @@ mod tests {
         let page = repo_file("frontend/public/torii/redirect.html");
         let start = page.find("<script>").expect("inline script") + "<script>".len();
         let end = page[start..].find("</script>").expect("script end") + start;
-        let digest = Sha256::digest(page[start..end].as_bytes());
+        let digest = Sha256::digest(&page.as_bytes()[start..end]);
         let source = format!(
             "'sha256-{}'",
             base64::engine::general_purpose::STANDARD.encode(digest)
