@@ -24,6 +24,7 @@ const REFRESH_AFTER_MS = 8 * 60 * 1000;
 export default class SignInService extends Service {
   @service session;
   @service torii;
+  @service router;
 
   /** 'idle' | 'preparing' | 'ready' | 'busy' | 'unavailable' */
   @tracked status = 'idle';
@@ -67,7 +68,7 @@ export default class SignInService extends Service {
         ...attempt,
       });
       this.status = 'ready';
-      this.#refreshTimer = setTimeout(() => this.prepare(), REFRESH_AFTER_MS);
+      this.#refreshTimer = setTimeout(() => this.#refresh(), REFRESH_AFTER_MS);
     } catch (error) {
       if (generation !== this.#generation || this.isDestroying) return;
       this.status = 'unavailable';
@@ -113,6 +114,15 @@ export default class SignInService extends Service {
       // bad, needs a new /auth/start before the button works again.
       .finally(() => this.prepare());
     return waitForPromise(attempt);
+  }
+
+  // The attempt is about to expire: start a new one if the button is on
+  // screen, else just forget it (the login page prepares when it shows).
+  #refresh() {
+    this.#refreshTimer = null;
+    if (this.status !== 'ready' || this.isDestroying) return;
+    if (this.router.currentRouteName === 'login') this.prepare();
+    else this.status = 'idle';
   }
 
   #fail(error) {

@@ -49,4 +49,35 @@ module('Unit | Service | sign-in', function (hooks) {
     await this.signIn.signIn();
     assert.strictEqual(this.popup.opened.length, 0);
   });
+
+  test('an attempt about to expire is renewed on the login page, and dropped elsewhere', async function (assert) {
+    const renewals = [];
+    const realSetTimeout = window.setTimeout;
+    window.setTimeout = (fn, ms, ...rest) => {
+      if (ms === 8 * 60 * 1000) {
+        renewals.push(fn);
+        return 0;
+      }
+      return realSetTimeout(fn, ms, ...rest);
+    };
+    try {
+      await this.signIn.prepare();
+      assert.strictEqual(renewals.length, 1, 'a renewal is scheduled');
+      const router = this.owner.lookup('service:router');
+
+      Object.defineProperty(router, 'currentRouteName', { value: 'private', configurable: true });
+      renewals[0]();
+      assert.strictEqual(this.signIn.status, 'idle', 'off the login page: forgotten');
+      assert.strictEqual(this.api.calls('POST /auth/start').length, 1);
+
+      await this.signIn.prepare();
+      Object.defineProperty(router, 'currentRouteName', { value: 'login', configurable: true });
+      renewals[1]();
+      await settled();
+      assert.strictEqual(this.api.calls('POST /auth/start').length, 3, 'on the login page: a fresh /auth/start');
+      assert.strictEqual(this.signIn.status, 'ready');
+    } finally {
+      window.setTimeout = realSetTimeout;
+    }
+  });
 });
