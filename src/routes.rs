@@ -62,6 +62,16 @@ impl Route {
         self == Route::Me
     }
 
+    fn audit_event(self) -> Option<&'static str> {
+        match self {
+            Route::Login => Some("login"),
+            Route::Reauth => Some("reauth"),
+            Route::Me => Some("api_me"),
+            Route::Start => Some("signin_start"),
+            Route::AuthConfig | Route::NotFound | Route::Assets => None,
+        }
+    }
+
     fn reads_body(self) -> bool {
         self.allowed_method() == Some("POST")
     }
@@ -109,6 +119,19 @@ pub struct Audit {
     pub detail: Option<String>,
 }
 
+impl Audit {
+    fn ok(event: &'static str) -> Self {
+        Audit {
+            event,
+            outcome: "ok",
+            reason: None,
+            email_domain: None,
+            renewed: None,
+            detail: None,
+        }
+    }
+}
+
 pub struct Outcome {
     pub response: Response,
     pub audit: Option<Audit>,
@@ -126,29 +149,16 @@ pub async fn handle<P: Platform, B: Body>(
     let response = match result {
         Ok(response) => response,
         Err(err) => {
-            let event = match route {
-                Route::Login => Some("login"),
-                Route::Reauth => Some("reauth"),
-                Route::Me => Some("api_me"),
-                Route::Start => Some("signin_start"),
-                _ => None,
+            let event = match err {
+                ApiError::RateLimited { .. } => Some("rate_limited"),
+                _ => route.audit_event(),
             };
-            let event = if matches!(err, ApiError::RateLimited { .. }) {
-                Some("rate_limited")
-            } else {
-                event
-            };
-            let loggable = event.is_some() || err.status() >= 500;
-            if loggable && audit.is_none() {
-                audit = Some(Audit {
-                    event: event.unwrap_or("error"),
-                    outcome: "refused",
-                    reason: Some(err.code()),
-                    email_domain: None,
-                    renewed: None,
-                    detail: err.log_detail(),
-                });
-            } else if let Some(a) = audit.as_mut() {
+            // Refusals of auth routes, and every server-side failure, are logged.
+            audit = audit.or_else(|| {
+                (event.is_some() || err.status() >= 500)
+                    .then(|| Audit::ok(event.unwrap_or("error")))
+            });
+            if let Some(a) = audit.as_mut() {
                 a.outcome = "refused";
                 a.reason = Some(err.code());
                 a.detail = err.log_detail();
@@ -291,12 +301,8 @@ async fn login<P: Platform>(
     )
     .await?;
     *audit = Some(Audit {
-        event: "login",
-        outcome: "ok",
-        reason: None,
         email_domain: policy::email_domain(&identity.claims),
-        renewed: None,
-        detail: None,
+        ..Audit::ok("login")
     });
     policy::check_account(
         &identity.claims,
@@ -343,12 +349,8 @@ fn reauth<P: Platform>(
     )?;
     if renewal.renewed {
         *audit = Some(Audit {
-            event: "reauth",
-            outcome: "ok",
-            reason: None,
-            email_domain: None,
             renewed: Some(true),
-            detail: None,
+            ..Audit::ok("reauth")
         });
     }
     Ok(Response::json(
