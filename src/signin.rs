@@ -4,8 +4,9 @@
 use crate::body::StateField;
 use crate::error::ApiError;
 use crate::token::{Keyring, TokenError};
-use oauth2::{CsrfToken, PkceCodeChallenge};
+use base64::engine::general_purpose::URL_SAFE_NO_PAD as B64;
 use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
 use subtle::ConstantTimeEq;
 
 /// `__Host-`: the browser only accepts it Secure, host-only, Path=/.
@@ -29,20 +30,34 @@ pub struct Started {
 }
 
 pub fn start(keyring: &Keyring, now: u64) -> Started {
-    let state = CsrfToken::new_random_len(32);
-    let (challenge, verifier) = PkceCodeChallenge::new_random_sha256();
     let payload = CookiePayload {
-        state: state.secret().clone(),
-        verifier: verifier.secret().clone(),
+        state: random_b64(),
+        verifier: random_b64(),
     };
+    let challenge = base64::Engine::encode(&B64, Sha256::digest(payload.verifier.as_bytes()));
     // Our own plain struct always serializes.
     let json = serde_json::to_vec(&payload).unwrap_or_default();
     Started {
         state: payload.state,
-        code_challenge: challenge.as_str().to_string(),
+        code_challenge: challenge,
         code_challenge_method: "S256",
         cookie: keyring.sign(&json, now),
     }
+}
+
+/// 32 bytes from the platform's CSPRNG (`crypto.getRandomValues` on Workers),
+/// base64url without padding: 43 characters, as the `oauth2` crate's
+/// `CsrfToken::new_random_len(32)` and PKCE S256 verifier (RFC 7636 §4.1).
+fn random_b64() -> String {
+    let mut bytes = [0u8; 32];
+    // Without a CSPRNG there is no safe sign-in; `rand::thread_rng`, which
+    // this replaces, panicked the same way. (`is_ok` rather than `expect`:
+    // the error's Debug text would add getrandom's messages to the wasm.)
+    assert!(
+        getrandom::getrandom(&mut bytes).is_ok(),
+        "the platform has no CSPRNG"
+    );
+    base64::Engine::encode(&B64, bytes)
 }
 
 pub fn set_cookie(value: &str) -> String {

@@ -7,10 +7,7 @@ use oauth2::{AsyncHttpClient, HttpRequest, HttpResponse};
 use std::future::Future;
 use std::pin::Pin;
 use std::time::Duration;
-use worker::{
-    js_sys::Uint8Array, AbortController, Delay, Fetch, Headers, Method, Request, RequestInit,
-    RequestRedirect,
-};
+use worker::{js_sys::Uint8Array, web_sys, AbortController, Delay, Fetch, Headers, Request};
 
 pub const UPSTREAM_TIMEOUT: Duration = Duration::from_secs(10);
 
@@ -46,14 +43,24 @@ async fn send(request: HttpRequest) -> Result<HttpResponse, FetchError> {
             .map_err(|e| FetchError::Build(e.to_string()))?;
         headers.append(name.as_str(), value).map_err(build)?;
     }
-    let mut init = RequestInit::new();
-    init.with_method(Method::from(request.method().as_str().to_string()))
-        .with_headers(headers)
-        .with_redirect(RequestRedirect::Manual);
+    // web_sys' RequestInit directly: worker's wrapper would link the
+    // serializer of its `cf` properties, which this request never sets.
+    let init = web_sys::RequestInit::new();
+    init.set_method(request.method().as_str());
+    init.set_headers(headers.as_ref());
+    init.set_redirect(web_sys::RequestRedirect::Manual);
     if !request.body().is_empty() {
-        init.with_body(Some(Uint8Array::from(request.body().as_slice()).into()));
+        init.set_body(&Uint8Array::from(request.body().as_slice()));
     }
-    let outgoing = Request::new_with_init(&request.uri().to_string(), &init).map_err(build)?;
+    let outgoing: Request =
+        web_sys::Request::new_with_str_and_init(&request.uri().to_string(), &init)
+            .map_err(|e| {
+                FetchError::Build(
+                    e.as_string()
+                        .unwrap_or_else(|| "invalid URL or options for Request".to_string()),
+                )
+            })?
+            .into();
 
     let controller = AbortController::default();
     let signal = controller.signal();
@@ -70,9 +77,11 @@ async fn send(request: HttpRequest) -> Result<HttpResponse, FetchError> {
         if body.len() > MAX_UPSTREAM_BODY {
             return Err(FetchError::TooLarge);
         }
+        // Only Content-Type is ever read (the `oauth2` crate checks it); copying
+        // just it keeps `http`'s generic header-name parser out of the wasm.
         let mut builder = oauth2::http::Response::builder().status(response.status_code());
-        for (name, value) in response.headers().entries() {
-            builder = builder.header(name, value);
+        if let Ok(Some(content_type)) = response.headers().get("content-type") {
+            builder = builder.header(oauth2::http::header::CONTENT_TYPE, content_type);
         }
         builder
             .body(body)

@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# The wasm size budget (issue 5): the module `wrangler deploy` uploads,
+# build/index_bg.wasm, gzip -9 compressed, must stay within 200 KB
+# (200,000 bytes). Size is deterministic for a given build, so this is a plain
+# test: it prints the size and the budget and fails when the budget is broken.
+# It measures what scripts/build-worker.sh built (scripts/test.sh builds it
+# just before); WASM=path checks another file.
+#   bash scripts/check-size.sh
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+BUDGET=200000
+wasm="${WASM:-build/index_bg.wasm}"
+
+if [ ! -f "$wasm" ]; then
+  echo "check-size: $wasm is missing: build the Worker first (bash scripts/build-worker.sh)" >&2
+  exit 1
+fi
+
+raw=$(wc -c < "$wasm")
+# -n: no name or time stamp in the header, so the same wasm always gives the same count.
+gz=$(gzip -9 -n -c "$wasm" | wc -c)
+raw=$((raw)); gz=$((gz))
+kb() { awk -v b="$1" 'BEGIN { printf "%.1f KB", b / 1000 }'; }
+
+echo "wasm size: $wasm  raw $raw B ($(kb "$raw")), gzip -9 $gz B ($(kb "$gz")); budget $BUDGET B ($(kb "$BUDGET")) gzipped"
+if [ "$gz" -gt "$BUDGET" ]; then
+  echo "FAIL: the gzipped wasm is $((gz - BUDGET)) B over the budget." >&2
+  echo "      See what grew with twiggy (README, Performance) before raising the budget." >&2
+  exit 1
+fi
+echo "ok: $((BUDGET - gz)) B under the budget"
