@@ -5,8 +5,8 @@ use crate::body::StateField;
 use crate::error::ApiError;
 use crate::token::{Keyring, TokenError};
 use base64::engine::general_purpose::URL_SAFE_NO_PAD as B64;
+use oauth2::{PkceCodeChallenge, PkceCodeVerifier};
 use serde::{Deserialize, Serialize};
-use sha2::{Digest, Sha256};
 use subtle::ConstantTimeEq;
 
 /// `__Host-`: the browser only accepts it Secure, host-only, Path=/.
@@ -34,12 +34,14 @@ pub fn start(keyring: &Keyring, now: u64) -> Started {
         state: random_b64(),
         verifier: random_b64(),
     };
-    let challenge = base64::Engine::encode(&B64, Sha256::digest(payload.verifier.as_bytes()));
+    let challenge = PkceCodeChallenge::from_code_verifier_sha256(&PkceCodeVerifier::new(
+        payload.verifier.clone(),
+    ));
     // Our own plain struct always serializes.
     let json = serde_json::to_vec(&payload).unwrap_or_default();
     Started {
         state: payload.state,
-        code_challenge: challenge,
+        code_challenge: challenge.as_str().to_string(),
         code_challenge_method: "S256",
         cookie: keyring.sign(&json, now),
     }
