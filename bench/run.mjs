@@ -294,7 +294,7 @@ async function measureReauth(stack, token) {
 }
 
 // ---------------------------------------------------------------- 5. /login
-async function measureLogin(stack) {
+export async function measureLogin(stack) {
   const n = QUICK ? 15 : 60;
   const warm = 5;
   // The runtime's own round trip for a request that does no work worth
@@ -404,6 +404,8 @@ async function main() {
 
   const tokenPath = path.join(RESULTS, 'token.json');
   result.token = existsSync(tokenPath) ? JSON.parse(readFileSync(tokenPath, 'utf8')) : null;
+  const routesPath = path.join(RESULTS, 'routes.json');
+  result.routes_native = existsSync(routesPath) ? JSON.parse(readFileSync(routesPath, 'utf8')) : null;
 
   const assets = makeAssets();
   const mock = await startMockGoogle();
@@ -462,7 +464,9 @@ async function main() {
     ['  /reauth latency p50 / p99', `${fmt(result.reauth.reauth.p50_ms)} / ${fmt(result.reauth.reauth.p99_ms)} ms`, '', null],
     ['  /auth/config latency p50 / p99', `${fmt(result.reauth.trivial.p50_ms)} / ${fmt(result.reauth.trivial.p99_ms)} ms`, '', null],
     ['/login on top of upstream, p50', `${fmt(result.login.on_top_ms_p50)} ms = total ${fmt(result.login.total_ms_p50)} − stand-in ${fmt(result.login.upstream_ms_p50)}`, '', null],
+    ['  of which before / between / after the calls', `${fmt(result.login.before_token_ms_p50)} / ${fmt(result.login.between_calls_ms_p50)} / ${fmt(result.login.after_userinfo_ms_p50)} ms`, '', null],
     ['  minus GET /auth/config round trip', `${fmt(result.login.own_ms_p50)} ms (round trip ${fmt(result.login.trivial_round_trip_ms_p50)} ms)`, '≤ 1 ms', result.login.own_ms_p50 <= BUDGETS.login_own_ms_p50],
+    ['  /login Worker compute, native', result.routes_native?.login_ns ? `${fmt(result.routes_native.login_ns / 1000, 1)} µs (routes::handle, Google in memory; /reauth ${fmt(result.routes_native.reauth_ns / 1000, 1)} µs)` : 'not measured', '', null],
     ['wasm compile + instantiate (Node)', `${fmt(result.startup.total_ms_p50)} ms (${fmt(result.startup.compile_ms_p50)} + ${fmt(result.startup.instantiate_ms_p50)}, ${result.startup.node})`, '≤ 10 ms', result.startup.total_ms_p50 <= BUDGETS.startup_ms],
     ['first request after "Ready"', `${fmt(result.first_request.ms_p50, 1)} ms (max ${fmt(result.first_request.ms_max, 1)}); static asset ${fmt(result.first_request.static_asset_ms_p50, 1)} ms`, '≤ 50 ms', result.first_request.ms_p50 <= BUDGETS.first_request_ms],
   ];

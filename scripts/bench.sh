@@ -5,7 +5,8 @@
 #   1. installs what is missing (scripts/install-tools.sh; wrk from apt)
 #   2. builds the Worker (scripts/build-worker.sh) and checks its size budget
 #   3. criterion: Keyring::unsign etc. natively, Python's itsdangerous on the
-#      same token in the same run (benches/token.rs → bench/results/token.json)
+#      same token in the same run (benches/token.rs → bench/results/token.json);
+#      routes::handle natively with Google in memory (benches/routes.rs)
 #   4. bench/run.mjs: wasm start-up in Node, then under `wrangler dev` with the
 #      loopback Google stand-in: /login's own time, /reauth vs GET /auth/config
 #      throughput (wrk), the first request after "Ready"
@@ -52,6 +53,8 @@ say "criterion: the token (and Python's itsdangerous on the same token)"
 bench_args=()
 [ "${BENCH_QUICK:-}" = 1 ] && bench_args=(-- --quick)
 cargo bench --bench token "${bench_args[@]}"
+say "criterion: the routes natively (the Worker's own compute, Google in memory)"
+cargo bench --bench routes "${bench_args[@]}"
 
 say "Node and wrangler dev: start-up, /login, /reauth, first request"
 node bench/run.mjs
