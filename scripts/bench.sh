@@ -45,7 +45,6 @@ else
 fi
 export BENCH_NODE
 
-say "building the Worker (release wasm)"
 bash scripts/build-worker.sh
 bash scripts/check-size.sh || say "the size budget is broken (measuring anyway)"
 
