@@ -17,7 +17,7 @@ fn start() {
 }
 
 #[event(fetch)]
-async fn fetch(req: Request, env: Env, _ctx: Context) -> Result<Response> {
+async fn fetch(req: Request, env: Env, ctx: Context) -> Result<Response> {
     let url = req.url()?;
     if routes::route_of(url.path()) == Route::Assets {
         // Only reached if the assets layer hands a request to the Worker
@@ -35,7 +35,7 @@ async fn fetch(req: Request, env: Env, _ctx: Context) -> Result<Response> {
         client_ip: header("cf-connecting-ip"),
     };
     let config = Config::from_lookup(|name| env.var(name).ok().map(|v| v.to_string()));
-    let platform = EdgePlatform::new(&env);
+    let platform = EdgePlatform::new(&env, &ctx);
     let outcome = routes::handle(&platform, &config, &head, EdgeBody(req)).await;
     if let Some(audit) = &outcome.audit {
         if let Ok(line) = serde_json::to_string(audit) {

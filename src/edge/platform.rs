@@ -6,18 +6,20 @@ use futures_util::StreamExt;
 use sha2::{Digest, Sha256};
 use std::cell::RefCell;
 use std::collections::HashMap;
-use worker::{Cache, Date, Env, RateLimiter, Request, Response};
+use worker::{Cache, Context, Date, Env, RateLimiter, Request, Response};
 
-pub struct EdgePlatform {
+pub struct EdgePlatform<'a> {
     http: FetchClient,
     limiter: Option<RateLimiter>,
+    ctx: &'a Context,
 }
 
-impl EdgePlatform {
-    pub fn new(env: &Env) -> Self {
+impl<'a> EdgePlatform<'a> {
+    pub fn new(env: &Env, ctx: &'a Context) -> Self {
         EdgePlatform {
             http: FetchClient,
             limiter: env.rate_limiter("LOGIN_LIMITER").ok(),
+            ctx,
         }
     }
 }
@@ -27,7 +29,7 @@ thread_local! {
     static SPENT: RefCell<HashMap<String, u64>> = RefCell::new(HashMap::new());
 }
 
-impl Platform for EdgePlatform {
+impl Platform for EdgePlatform<'_> {
     type Http = FetchClient;
 
     fn http(&self) -> &FetchClient {
@@ -69,12 +71,16 @@ impl Platform for EdgePlatform {
         if let Ok(Some(_)) = cache.get(key.as_str(), false).await {
             return true;
         }
-        if let Ok(mut marker) = Response::ok("spent") {
-            let ttl = format!("max-age={}", crate::signin::COOKIE_MAX_AGE);
-            if marker.headers_mut().set("Cache-Control", &ttl).is_ok() {
-                let _ = cache.put(key.as_str(), marker).await;
+        // The marker is written after the answer goes out: this isolate's
+        // memory already refuses a replay, and the sign-in need not wait.
+        self.ctx.wait_until(async move {
+            if let Ok(mut marker) = Response::ok("spent") {
+                let ttl = format!("max-age={}", crate::signin::COOKIE_MAX_AGE);
+                if marker.headers_mut().set("Cache-Control", &ttl).is_ok() {
+                    let _ = Cache::default().put(key.as_str(), marker).await;
+                }
             }
-        }
+        });
         false
     }
 }
