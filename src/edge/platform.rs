@@ -103,7 +103,13 @@ impl Body for EdgeBody {
             .and_then(|v| v.trim().parse::<usize>().ok())
             .is_some_and(|len| len <= max)
         {
-            return self.0.bytes().await.map_err(|_| BodyError::Unreadable);
+            let body = self.0.bytes().await.map_err(|_| BodyError::Unreadable)?;
+            // HTTP framing holds the body to its length; check all the same.
+            return if body.len() > max {
+                Err(BodyError::TooLarge)
+            } else {
+                Ok(body)
+            };
         }
         let Ok(mut stream) = self.0.stream() else {
             return Ok(Vec::new());
