@@ -453,25 +453,27 @@ fn reauth_rejects_garbage_token() {
     assert_eq!(r.response.get_header("www-authenticate"), None);
 }
 
+/// `GET /api/me` with the given `Authorization` header.
+fn me(authorization: Option<&str>) -> Outcome {
+    let h = RequestHead {
+        authorization: authorization.map(String::from),
+        ..head("GET", "/api/me")
+    };
+    call(&FakePlatform::google_ok(), &good_config(), &h, "")
+}
+
 #[test]
 fn me_answers_user_info_for_bearer_token() {
     let (_, o) = signed_in(&good_config());
     let token = json(&o)["auth_token"].as_str().unwrap().to_string();
-    let mut h = head("GET", "/api/me");
-    h.authorization = Some(format!("Bearer {token}"));
-    let r = call(&FakePlatform::google_ok(), &good_config(), &h, "");
+    let r = me(Some(&format!("Bearer {token}")));
     assert_eq!(r.response.status, 200);
     assert_eq!(json(&r)["user_info"]["email"], "ada@example.com");
 }
 
 #[test]
 fn me_without_credentials_gets_bare_challenge() {
-    let r = call(
-        &FakePlatform::google_ok(),
-        &good_config(),
-        &head("GET", "/api/me"),
-        "",
-    );
+    let r = me(None);
     assert_eq!(r.response.status, 401);
     assert_eq!(
         r.response.get_header("www-authenticate"),
@@ -481,22 +483,20 @@ fn me_without_credentials_gets_bare_challenge() {
 
 #[test]
 fn me_with_basic_credentials_gets_bare_challenge() {
-    let mut h = head("GET", "/api/me");
-    h.authorization = Some("Basic YTpi".into());
-    let r = call(&FakePlatform::google_ok(), &good_config(), &h, "");
     assert_eq!(
-        r.response.get_header("www-authenticate"),
+        me(Some("Basic YTpi"))
+            .response
+            .get_header("www-authenticate"),
         Some(r#"Bearer realm="edge-login""#)
     );
 }
 
 #[test]
 fn me_with_bad_token_names_invalid_token() {
-    let mut h = head("GET", "/api/me");
-    h.authorization = Some("Bearer a.b.c".into());
-    let r = call(&FakePlatform::google_ok(), &good_config(), &h, "");
     assert_eq!(
-        r.response.get_header("www-authenticate"),
+        me(Some("Bearer a.b.c"))
+            .response
+            .get_header("www-authenticate"),
         Some(r#"Bearer realm="edge-login", error="invalid_token""#)
     );
 }
