@@ -9,6 +9,8 @@ use crate::config::Config;
 use crate::http::{RequestHead, Response as PlainResponse};
 use crate::routes::{self, Route};
 use platform::{EdgeBody, EdgePlatform};
+use std::cell::OnceCell;
+use std::rc::Rc;
 use worker::{console_error, console_log, event, Context, Env, Request, Response, Result};
 
 #[event(start)]
@@ -34,7 +36,7 @@ async fn fetch(req: Request, env: Env, ctx: Context) -> Result<Response> {
         cookie: header("cookie"),
         client_ip: header("cf-connecting-ip"),
     };
-    let config = Config::from_lookup(|name| env.var(name).ok().map(|v| v.to_string()));
+    let config = config(&env);
     let platform = EdgePlatform::new(&env, &ctx);
     let outcome = routes::handle(&platform, &config, &head, EdgeBody(req)).await;
     if let Some(audit) = &outcome.audit {
@@ -47,6 +49,24 @@ async fn fetch(req: Request, env: Env, ctx: Context) -> Result<Response> {
         }
     }
     to_worker_response(outcome.response)
+}
+
+thread_local! {
+    // Bindings are fixed for an isolate's life (a new secret or var means a
+    // new deployment, hence new isolates), so they are read and the keys
+    // derived once per isolate, not on every request.
+    static CONFIG: OnceCell<Rc<Config>> = const { OnceCell::new() };
+}
+
+fn config(env: &Env) -> Rc<Config> {
+    CONFIG.with(|cell| {
+        cell.get_or_init(|| {
+            Rc::new(Config::from_lookup(|name| {
+                env.var(name).ok().map(|v| v.to_string())
+            }))
+        })
+        .clone()
+    })
 }
 
 fn to_worker_response(plain: PlainResponse) -> Result<Response> {
