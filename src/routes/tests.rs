@@ -78,6 +78,16 @@ fn call(p: &FakePlatform, config: &Config, head: &RequestHead, body: &str) -> Ou
     block_on(handle(p, config, head, FakeBody(body.as_bytes().to_vec())))
 }
 
+/// One request with Google answering normally.
+fn request(config: &Config, method: &str, path: &str, body: &str) -> Outcome {
+    call(
+        &FakePlatform::google_ok(),
+        config,
+        &head(method, path),
+        body,
+    )
+}
+
 fn json(o: &Outcome) -> serde_json::Value {
     serde_json::from_slice(&o.response.body).expect("JSON body")
 }
@@ -324,12 +334,7 @@ fn content_type_beats_size() {
 #[test]
 fn rejects_oversize_body() {
     let big = format!(r#"{{"auth_token":"{}"}}"#, "x".repeat(MAX_BODY));
-    let o = call(
-        &FakePlatform::google_ok(),
-        &good_config(),
-        &head("POST", "/reauth"),
-        &big,
-    );
+    let o = request(&good_config(), "POST", "/reauth", &big);
     assert_eq!(o.response.status, 413);
     assert_eq!(error_code(&o), "payload_too_large");
 }
@@ -338,12 +343,7 @@ fn rejects_oversize_body() {
 fn json_shape_beats_missing_binding() {
     let mut b = good_bindings();
     b.remove("SECRET_KEY");
-    let o = call(
-        &FakePlatform::google_ok(),
-        &config_from(&b),
-        &head("POST", "/reauth"),
-        "[]",
-    );
+    let o = request(&config_from(&b), "POST", "/reauth", "[]");
     assert_eq!(error_code(&o), "invalid_json");
 }
 
@@ -351,12 +351,7 @@ fn json_shape_beats_missing_binding() {
 fn missing_binding_beats_state() {
     let mut b = good_bindings();
     b.remove("OAUTH2_CLIENT_SECRET");
-    let o = call(
-        &FakePlatform::google_ok(),
-        &config_from(&b),
-        &head("POST", "/login"),
-        &login_body("s"),
-    );
+    let o = request(&config_from(&b), "POST", "/login", &login_body("s"));
     assert_eq!(o.response.status, 500);
     let body = json(&o);
     assert_eq!(body["error"], "server_misconfigured");
@@ -370,12 +365,7 @@ fn missing_binding_beats_state() {
 fn invalid_max_token_age_is_misconfiguration() {
     let mut b = good_bindings();
     b.insert("MAX_TOKEN_AGE", "abc".into());
-    let o = call(
-        &FakePlatform::google_ok(),
-        &config_from(&b),
-        &head("POST", "/reauth"),
-        r#"{"auth_token":"t"}"#,
-    );
+    let o = request(&config_from(&b), "POST", "/reauth", r#"{"auth_token":"t"}"#);
     assert_eq!(o.response.status, 500);
     assert!(json(&o)["message"]
         .as_str()
@@ -388,12 +378,7 @@ fn auth_config_needs_only_client_id() {
     let mut b = good_bindings();
     b.remove("SECRET_KEY");
     b.remove("OAUTH2_CLIENT_SECRET");
-    let o = call(
-        &FakePlatform::google_ok(),
-        &config_from(&b),
-        &head("GET", "/auth/config"),
-        "",
-    );
+    let o = request(&config_from(&b), "GET", "/auth/config", "");
     assert_eq!(o.response.status, 200);
     assert_eq!(
         json(&o),
@@ -429,12 +414,7 @@ fn reauth_returns_young_token_and_user_info() {
     let (_, o) = signed_in(&good_config());
     let token = json(&o)["auth_token"].as_str().unwrap().to_string();
     let body = serde_json::json!({ "auth_token": token }).to_string();
-    let r = call(
-        &FakePlatform::google_ok(),
-        &good_config(),
-        &head("POST", "/reauth"),
-        &body,
-    );
+    let r = request(&good_config(), "POST", "/reauth", &body);
     assert_eq!(r.response.status, 200);
     assert_eq!(json(&r)["auth_token"], token.as_str());
     assert_eq!(json(&r)["user_info"]["name"], "Ada");
@@ -442,10 +422,10 @@ fn reauth_returns_young_token_and_user_info() {
 
 #[test]
 fn reauth_rejects_garbage_token() {
-    let r = call(
-        &FakePlatform::google_ok(),
+    let r = request(
         &good_config(),
-        &head("POST", "/reauth"),
+        "POST",
+        "/reauth",
         r#"{"auth_token":"nope"}"#,
     );
     assert_eq!(r.response.status, 401);
