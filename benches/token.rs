@@ -11,7 +11,7 @@
 //! `EDGE_LOGIN_BENCH_NO_PYTHON=1` skips the Python side.
 
 use criterion::{black_box, Criterion};
-use edge_login::session::{self, Lifetimes};
+use edge_login::auth::session::{self, Lifetimes};
 use edge_login::token::Keyring;
 use std::path::{Path, PathBuf};
 use std::process::Command;

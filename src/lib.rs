@@ -1,18 +1,18 @@
 //! edge-login: "Sign in with Google" for an SPA, as a Cloudflare Worker.
 //!
-//! Everything except `edge` is plain Rust, unit-tested on the host; `edge`
-//! is the thin layer over the Workers runtime.
+//! The layers, each in its folder (docs/ARCHITECTURE.md draws them):
+//! `token` (itsdangerous signing), `config` (bindings), `http` (plain
+//! request/response types, body checks, the one error → HTTP mapping),
+//! `auth` (session tokens, the sign-in cookie, account policy, redirect rule),
+//! `oidc` (the provider: code exchange, id_token, userinfo), `routes` (the
+//! route table and its handlers). All of them are plain Rust, unit-tested on
+//! the host; `edge` is the only code that touches the Workers runtime.
 
-pub mod body;
+pub mod auth;
 pub mod config;
-pub mod error;
-pub mod google;
 pub mod http;
-pub mod policy;
-pub mod redirect;
+pub mod oidc;
 pub mod routes;
-pub mod session;
-pub mod signin;
 pub mod token;
 
 #[cfg(test)]

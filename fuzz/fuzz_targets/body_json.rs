@@ -5,8 +5,8 @@
 
 #![no_main]
 
-use edge_login::body::{self, StateField, PROVIDER};
-use edge_login::error::ApiError;
+use edge_login::http::body::{self, StateField, PROVIDER};
+use edge_login::http::error::ApiError;
 use libfuzzer_sys::fuzz_target;
 use serde_json::Value;
 

@@ -5,8 +5,8 @@
 
 #![no_main]
 
-use edge_login::error::ApiError;
-use edge_login::google::read_id_token;
+use edge_login::http::error::ApiError;
+use edge_login::oidc::read_id_token;
 use edge_login_fuzz::b64;
 use libfuzzer_sys::arbitrary::{self, Arbitrary};
 use libfuzzer_sys::fuzz_target;

@@ -7,7 +7,7 @@
 
 #![no_main]
 
-use edge_login::session::{self, Lifetimes};
+use edge_login::auth::session::{self, Lifetimes};
 use edge_login::token::{Keyring, TokenError, MAX_INFLATED_PAYLOAD};
 use edge_login_fuzz::{
     b64, expected_age, sign_sha1, sign_sha256, ts_segment, CURRENT, FALLBACKS, STRANGER,
@@ -284,7 +284,7 @@ fuzz_target!(|input: Input| {
         if let Ok(r) = &reauthed {
             assert_eq!(r.session.auth_time, auth_time);
             assert_eq!(
-                edge_login::google::minify_json(r.session.user_info.get()),
+                edge_login::oidc::minify_json(r.session.user_info.get()),
                 *user_info
             );
         }
@@ -314,7 +314,7 @@ fuzz_target!(|input: Input| {
                 assert_eq!(again.user_info.get(), raw);
             } else {
                 // The Flask upgrade re-signs the user_info minified.
-                assert_eq!(again.user_info.get(), edge_login::google::minify_json(raw));
+                assert_eq!(again.user_info.get(), edge_login::oidc::minify_json(raw));
             }
         } else {
             assert_eq!(renewal.token, token);

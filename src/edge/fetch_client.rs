@@ -1,7 +1,7 @@
 //! The HTTP client the `oauth2` crate and the userinfo call run on:
 //! `worker::Fetch`, redirects not followed, a 10 s deadline, bounded bodies.
 
-use crate::google::MAX_UPSTREAM_BODY;
+use crate::oidc::MAX_UPSTREAM_BODY;
 use futures_util::future::{select, Either};
 use oauth2::{AsyncHttpClient, HttpRequest, HttpResponse};
 use std::future::Future;

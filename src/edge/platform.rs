@@ -59,7 +59,7 @@ impl Platform for EdgePlatform<'_> {
             let mut spent = spent.borrow_mut();
             spent.retain(|_, expires| *expires > now);
             spent
-                .insert(id.clone(), now + crate::signin::COOKIE_MAX_AGE)
+                .insert(id.clone(), now + crate::auth::signin::COOKIE_MAX_AGE)
                 .is_some()
         });
         if seen_here {
@@ -75,7 +75,7 @@ impl Platform for EdgePlatform<'_> {
         // memory already refuses a replay, and the sign-in need not wait.
         self.ctx.wait_until(async move {
             if let Ok(mut marker) = Response::ok("spent") {
-                let ttl = format!("max-age={}", crate::signin::COOKIE_MAX_AGE);
+                let ttl = format!("max-age={}", crate::auth::signin::COOKIE_MAX_AGE);
                 if marker.headers_mut().set("Cache-Control", &ttl).is_ok() {
                     let _ = Cache::default().put(key.as_str(), marker).await;
                 }

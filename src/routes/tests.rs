@@ -2,7 +2,7 @@
 
 use super::*;
 use crate::config::tests::{config_from, good_bindings, good_config};
-use crate::google::tests::{good_id_token, token_answer, CLIENT_ID};
+use crate::oidc::tests::{good_id_token, token_answer, CLIENT_ID};
 use crate::testing::{block_on, jwt, FakeHttp};
 use std::cell::RefCell;
 use std::collections::HashSet;

@@ -3,7 +3,7 @@
 //! only reported by the routes that need it, so `/auth/config` keeps working
 //! while `SECRET_KEY` is still unset.
 
-use crate::error::ApiError;
+use crate::http::error::ApiError;
 use crate::token::Keyring;
 use std::fmt;
 

@@ -2,15 +2,15 @@
 //! "Errors"), and each route's work. Platform services come in through
 //! `Platform` and `Body`, so the whole flow runs on the host in tests.
 
-use crate::body::{self, LoginBody, MAX_BODY, MAX_DRAIN};
+use crate::auth::policy;
+use crate::auth::redirect::{choose_redirect_uri, REDIRECT_PATH};
+use crate::auth::session::{self, Lifetimes};
+use crate::auth::signin;
 use crate::config::Config;
-use crate::error::ApiError;
-use crate::google::{self, Exchange};
+use crate::http::body::{self, LoginBody, MAX_BODY, MAX_DRAIN};
+use crate::http::error::ApiError;
 use crate::http::{RequestHead, Response};
-use crate::policy;
-use crate::redirect::{choose_redirect_uri, REDIRECT_PATH};
-use crate::session::{self, Lifetimes};
-use crate::signin;
+use crate::oidc::{self, Exchange};
 use oauth2::AsyncHttpClient;
 use serde::Serialize;
 use serde_json::value::RawValue;
@@ -286,7 +286,7 @@ async fn login<P: Platform>(
         ));
     }
 
-    let identity = google::sign_in(
+    let identity = oidc::sign_in(
         platform.http(),
         &Exchange {
             client_id,

@@ -1,8 +1,8 @@
 //! `/auth/start` and its cookie: the OAuth `state` bound to this browser and
 //! the PKCE verifier, kept in a short-lived signed cookie (RFC 9700 §2.1).
 
-use crate::body::StateField;
-use crate::error::ApiError;
+use crate::http::body::StateField;
+use crate::http::error::ApiError;
 use crate::token::{Keyring, TokenError};
 use base64::engine::general_purpose::URL_SAFE_NO_PAD as B64;
 use oauth2::{PkceCodeChallenge, PkceCodeVerifier};

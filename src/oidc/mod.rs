@@ -3,7 +3,7 @@
 //! claims, and the userinfo call. Every way Google can fail maps onto one
 //! `ApiError`.
 
-use crate::error::ApiError;
+use crate::http::error::ApiError;
 use base64::Engine as _;
 use oauth2::basic::{
     BasicErrorResponse, BasicErrorResponseType, BasicRevocationErrorResponse,

@@ -1,5 +1,10 @@
-//! Plain request/response types the routes work on, so that everything but
-//! the wasm edge can be tested on the host.
+//! The HTTP layer: plain request/response types the routes work on (so that
+//! everything but the wasm edge can be tested on the host), the request-body
+//! checks (`body`), and the one mapping of every error to the contract's
+//! answers (`error`). Uses only the layers' error types.
+
+pub mod body;
+pub mod error;
 
 /// Sent on every response the Worker makes; `frontend/public/_headers` sends
 /// the same on static assets (a unit test keeps the two equal).

@@ -1,6 +1,6 @@
 //! Request checks that come before any work: content type, size, JSON shape.
 
-use crate::error::ApiError;
+use crate::http::error::ApiError;
 use serde_json::{Map, Value};
 
 /// Largest body an API route reads.

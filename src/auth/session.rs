@@ -1,7 +1,7 @@
 //! The session token's payload and lifetime rules: what `/login` issues,
 //! what `/reauth` renews, and what every check refuses.
 
-use crate::error::ApiError;
+use crate::http::error::ApiError;
 use crate::token::{Keyring, TokenError};
 use serde::Deserialize;
 use serde_json::value::RawValue;
@@ -21,7 +21,7 @@ pub struct Lifetimes {
     pub max_session_age: u64,
 }
 
-/// `user_info` must be minified JSON object text (see `google::minify_json`).
+/// `user_info` must be minified JSON object text (see `oidc::minify_json`).
 pub fn issue(keyring: &Keyring, user_info: &str, auth_time: u64, now: u64) -> String {
     let payload = format!(r#"{{"user_info":{user_info},"auth_time":{auth_time}}}"#);
     keyring.sign(payload.as_bytes(), now)
@@ -130,7 +130,7 @@ pub fn reauth(
                 ..parse_payload(&unsigned.payload, unsigned.timestamp)?
             };
             check_session_age(&session, limits, now)?;
-            let user_info = crate::google::minify_json(session.user_info.get());
+            let user_info = crate::oidc::minify_json(session.user_info.get());
             let token = issue(keyring, &user_info, session.auth_time, now);
             Ok(Renewal {
                 session,

@@ -2,7 +2,7 @@
 //! against the console's list too, but checking here first keeps the Worker
 //! from being used to exchange codes minted for someone else's redirect.
 
-use crate::error::ApiError;
+use crate::http::error::ApiError;
 
 /// Where torii's popup lands on this app.
 pub const REDIRECT_PATH: &str = "/torii/redirect.html";

@@ -1,7 +1,7 @@
 //! Which Google accounts may sign in.
 
-use crate::error::ApiError;
-use crate::google::Claims;
+use crate::http::error::ApiError;
+use crate::oidc::Claims;
 
 /// A verified email is always required; when allow-lists are set the account
 /// must match one: its Workspace domain (`hd`, which Google vouches for),

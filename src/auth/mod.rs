@@ -1,0 +1,9 @@
+//! The auth domain: session tokens (`session`), the `/auth/start` sign-in
+//! cookie (`signin`), which accounts may sign in (`policy`) and which redirect
+//! URI may be sent (`redirect`). Uses `token` and `config`; knows nothing of
+//! HTTP.
+
+pub mod policy;
+pub mod redirect;
+pub mod session;
+pub mod signin;
