@@ -3,8 +3,8 @@
 
 #![no_main]
 
-use edge_login::http::body;
 use edge_login::auth::signin::{self, COOKIE_NAME};
+use edge_login::http::body;
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {

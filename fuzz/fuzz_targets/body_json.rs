@@ -5,7 +5,7 @@
 
 #![no_main]
 
-use edge_login::http::body::{self, StateField, PROVIDER};
+use edge_login::http::body::{self, RequestError, StateField, PROVIDER};
 use edge_login::http::error::ApiError;
 use libfuzzer_sys::fuzz_target;
 use serde_json::Value;
@@ -28,7 +28,7 @@ fuzz_target!(|data: &[u8]| {
     .into_iter()
     .flatten()
     {
-        let response = err.clone().into_response(false);
+        let response = ApiError::from(err.clone()).into_response(false);
         assert!((400..500).contains(&response.status), "{err:?}");
     }
 
@@ -39,12 +39,12 @@ fuzz_target!(|data: &[u8]| {
         _ => None,
     };
     let Some(map) = object else {
-        assert_eq!(login, Err(ApiError::InvalidJson));
-        assert_eq!(reauth, Err(ApiError::InvalidJson));
+        assert_eq!(login, Err(RequestError::InvalidJson));
+        assert_eq!(reauth, Err(RequestError::InvalidJson));
         if data.iter().all(u8::is_ascii_whitespace) {
             assert_eq!(start, Ok(()));
         } else {
-            assert_eq!(start, Err(ApiError::InvalidJson));
+            assert_eq!(start, Err(RequestError::InvalidJson));
         }
         return;
     };
@@ -56,7 +56,7 @@ fuzz_target!(|data: &[u8]| {
             assert_eq!(string_field(&map, "auth_token"), Some(token.as_str()));
         }
         Err(e) => {
-            assert!(matches!(e, ApiError::InvalidRequest(_)), "{e:?}");
+            assert!(matches!(e, RequestError::InvalidRequest(_)), "{e:?}");
             assert!(string_field(&map, "auth_token").is_none_or(str::is_empty));
         }
     }
@@ -81,7 +81,7 @@ fuzz_target!(|data: &[u8]| {
             }
         }
         Err(e) => {
-            assert!(matches!(e, ApiError::InvalidRequest(_)), "{e:?}");
+            assert!(matches!(e, RequestError::InvalidRequest(_)), "{e:?}");
             let code_ok = string_field(&map, "authorizationCode").is_some_and(|c| !c.is_empty());
             let optional_ok =
                 |name: &str| matches!(map.get(name), None | Some(Value::Null | Value::String(_)));

@@ -6,7 +6,7 @@
 #![no_main]
 
 use edge_login::http::error::ApiError;
-use edge_login::oidc::read_id_token;
+use edge_login::oidc::{read_id_token, ProviderError};
 use edge_login_fuzz::b64;
 use libfuzzer_sys::arbitrary::{self, Arbitrary};
 use libfuzzer_sys::fuzz_target;
@@ -41,8 +41,8 @@ fuzz_target!(|input: Input| {
     };
     match read_id_token(&token, CLIENT_ID, &issuers) {
         Err(e) => {
-            assert!(matches!(e, ApiError::Upstream(_)), "{e:?}");
-            assert_eq!(e.into_response(false).status, 502);
+            assert!(matches!(e, ProviderError::Upstream(_)), "{e:?}");
+            assert_eq!(ApiError::from(e).into_response(false).status, 502);
         }
         Ok(claims) => {
             let json = match claims_json {

@@ -8,6 +8,7 @@
 #![no_main]
 
 use edge_login::auth::session::{self, Lifetimes};
+use edge_login::http::error::ApiError;
 use edge_login::token::{Keyring, TokenError, MAX_INFLATED_PAYLOAD};
 use edge_login_fuzz::{
     b64, expected_age, sign_sha1, sign_sha256, ts_segment, CURRENT, FALLBACKS, STRANGER,
@@ -279,7 +280,10 @@ fuzz_target!(|input: Input| {
             // Renewed past half of MAX_TOKEN_AGE; a Flask token always.
             Ok(()) => Ok(input.sha1 || now.saturating_sub(ts) > max_age / 2),
         };
-        let got = reauthed.as_ref().map(|r| r.renewed).map_err(|e| e.code());
+        let got = reauthed
+            .as_ref()
+            .map(|r| r.renewed)
+            .map_err(|e| ApiError::from(e.clone()).code());
         assert_eq!(got, want, "reauth");
         if let Ok(r) = &reauthed {
             assert_eq!(r.session.auth_time, auth_time);
@@ -295,7 +299,10 @@ fuzz_target!(|input: Input| {
             want.map(|_| ())
         };
         assert_eq!(
-            verified.as_ref().map(|_| ()).map_err(|e| e.code()),
+            verified
+                .as_ref()
+                .map(|_| ())
+                .map_err(|e| ApiError::from(e.clone()).code()),
             want_me,
             "verify"
         );

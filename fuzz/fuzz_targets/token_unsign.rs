@@ -5,10 +5,10 @@
 
 #![no_main]
 
-use edge_login::http::body::StateField;
-use edge_login::config::SIGNIN_SALT;
 use edge_login::auth::session::{self, Lifetimes};
 use edge_login::auth::signin;
+use edge_login::config::SIGNIN_SALT;
+use edge_login::http::body::StateField;
 use edge_login::token::{Keyring, TokenError};
 use edge_login_fuzz::{CURRENT, FALLBACKS};
 use libfuzzer_sys::fuzz_target;

@@ -3,7 +3,10 @@
 //! URI may be sent (`redirect`). Uses `token` and `config`; knows nothing of
 //! HTTP.
 
+mod error;
 pub mod policy;
 pub mod redirect;
 pub mod session;
 pub mod signin;
+
+pub use error::AuthError;

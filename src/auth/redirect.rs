@@ -2,7 +2,7 @@
 //! against the console's list too, but checking here first keeps the Worker
 //! from being used to exchange codes minted for someone else's redirect.
 
-use crate::http::error::ApiError;
+use crate::auth::AuthError;
 
 /// Where torii's popup lands on this app.
 pub const REDIRECT_PATH: &str = "/torii/redirect.html";
@@ -17,12 +17,12 @@ pub fn choose_redirect_uri(
     requested: Option<&str>,
     origin: &str,
     allowed: &[String],
-) -> Result<String, ApiError> {
+) -> Result<String, AuthError> {
     let own = default_redirect_uri(origin);
     match requested {
         None => Ok(own),
         Some(uri) if uri == own || allowed.iter().any(|a| a == uri) => Ok(uri.to_string()),
-        Some(_) => Err(ApiError::RedirectUriNotAllowed),
+        Some(_) => Err(AuthError::RedirectUriNotAllowed),
     }
 }
 
@@ -60,7 +60,7 @@ mod tests {
                 ORIGIN,
                 &[]
             ),
-            Err(ApiError::RedirectUriNotAllowed)
+            Err(AuthError::RedirectUriNotAllowed)
         );
     }
 

@@ -1,7 +1,7 @@
 //! The session token's payload and lifetime rules: what `/login` issues,
 //! what `/reauth` renews, and what every check refuses.
 
-use crate::http::error::ApiError;
+use crate::auth::AuthError;
 use crate::token::{Keyring, TokenError};
 use serde::Deserialize;
 use serde_json::value::RawValue;
@@ -34,20 +34,20 @@ struct Payload {
     auth_time: Option<u64>,
 }
 
-fn token_error(err: TokenError) -> ApiError {
+fn token_error(err: TokenError) -> AuthError {
     match err {
-        TokenError::SignatureExpired { .. } => ApiError::TokenExpired,
+        TokenError::SignatureExpired { .. } => AuthError::TokenExpired,
         TokenError::BadSignature | TokenError::FutureTimestamp | TokenError::BadPayload => {
-            ApiError::InvalidToken { presented: true }
+            AuthError::InvalidToken { presented: true }
         }
     }
 }
 
-fn parse_payload(json: &[u8], timestamp: u64) -> Result<Session, ApiError> {
+fn parse_payload(json: &[u8], timestamp: u64) -> Result<Session, AuthError> {
     let payload: Payload =
-        serde_json::from_slice(json).map_err(|_| ApiError::InvalidToken { presented: true })?;
+        serde_json::from_slice(json).map_err(|_| AuthError::InvalidToken { presented: true })?;
     if !payload.user_info.get().starts_with('{') {
-        return Err(ApiError::InvalidToken { presented: true });
+        return Err(AuthError::InvalidToken { presented: true });
     }
     Ok(Session {
         user_info: payload.user_info,
@@ -56,9 +56,9 @@ fn parse_payload(json: &[u8], timestamp: u64) -> Result<Session, ApiError> {
     })
 }
 
-fn check_session_age(session: &Session, limits: Lifetimes, now: u64) -> Result<(), ApiError> {
+fn check_session_age(session: &Session, limits: Lifetimes, now: u64) -> Result<(), AuthError> {
     if now.saturating_sub(session.auth_time) > limits.max_session_age {
-        Err(ApiError::TokenExpired)
+        Err(AuthError::TokenExpired)
     } else {
         Ok(())
     }
@@ -70,7 +70,7 @@ pub fn verify(
     token: &str,
     limits: Lifetimes,
     now: u64,
-) -> Result<Session, ApiError> {
+) -> Result<Session, AuthError> {
     let unsigned = keyring
         .unsign(token, limits.max_token_age, now)
         .map_err(token_error)?;
@@ -95,7 +95,7 @@ pub fn reauth(
     limits: Lifetimes,
     now: u64,
     accept_flask: bool,
-) -> Result<Renewal, ApiError> {
+) -> Result<Renewal, AuthError> {
     match keyring.unsign(token, limits.max_token_age, now) {
         Ok(unsigned) => {
             let session = parse_payload(&unsigned.payload, unsigned.timestamp)?;
@@ -122,7 +122,7 @@ pub fn reauth(
             let unsigned = keyring
                 .unsign_flask(token, limits.max_token_age, now)
                 .map_err(|e| match e {
-                    TokenError::BadSignature => ApiError::InvalidToken { presented: true },
+                    TokenError::BadSignature => AuthError::InvalidToken { presented: true },
                     other => token_error(other),
                 })?;
             let session = Session {
@@ -170,7 +170,7 @@ mod tests {
         let t = issue(&keyring(), USER, NOW - 1001, NOW - 1001);
         assert_eq!(
             verify(&keyring(), &t, LIMITS, NOW).unwrap_err(),
-            ApiError::TokenExpired
+            AuthError::TokenExpired
         );
     }
 
@@ -179,7 +179,7 @@ mod tests {
         let t = issue(&keyring(), USER, NOW - 5001, NOW - 10);
         assert_eq!(
             verify(&keyring(), &t, LIMITS, NOW).unwrap_err(),
-            ApiError::TokenExpired
+            AuthError::TokenExpired
         );
     }
 
@@ -188,7 +188,7 @@ mod tests {
         let t = keyring().sign(br#"{"state":"x"}"#, NOW);
         assert_eq!(
             verify(&keyring(), &t, LIMITS, NOW).unwrap_err(),
-            ApiError::InvalidToken { presented: true }
+            AuthError::InvalidToken { presented: true }
         );
     }
 
@@ -241,7 +241,7 @@ mod tests {
         let t = issue(&keyring(), USER, NOW - 6000, NOW - 1);
         assert_eq!(
             reauth(&keyring(), &t, LIMITS, NOW, false).unwrap_err(),
-            ApiError::TokenExpired
+            AuthError::TokenExpired
         );
     }
 
@@ -249,7 +249,7 @@ mod tests {
     fn reauth_rejects_garbage() {
         assert_eq!(
             reauth(&keyring(), "garbage", LIMITS, NOW, true).unwrap_err(),
-            ApiError::InvalidToken { presented: true }
+            AuthError::InvalidToken { presented: true }
         );
     }
 }

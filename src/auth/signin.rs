@@ -1,8 +1,8 @@
 //! `/auth/start` and its cookie: the OAuth `state` bound to this browser and
 //! the PKCE verifier, kept in a short-lived signed cookie (RFC 9700 §2.1).
 
+use crate::auth::AuthError;
 use crate::http::body::StateField;
-use crate::http::error::ApiError;
 use crate::token::{Keyring, TokenError};
 use base64::engine::general_purpose::URL_SAFE_NO_PAD as B64;
 use oauth2::{PkceCodeChallenge, PkceCodeVerifier};
@@ -96,31 +96,31 @@ pub fn check(
     cookie: Option<&str>,
     state: &StateField,
     now: u64,
-) -> Result<Checked, ApiError> {
-    let cookie = cookie.ok_or(ApiError::InvalidState(
+) -> Result<Checked, AuthError> {
+    let cookie = cookie.ok_or(AuthError::InvalidState(
         "This sign-in was not started from this browser (no sign-in cookie); please start again.",
     ))?;
     let unsigned = keyring
         .unsign(cookie, COOKIE_MAX_AGE, now)
         .map_err(|e| match e {
-            TokenError::SignatureExpired { .. } => ApiError::InvalidState(
+            TokenError::SignatureExpired { .. } => AuthError::InvalidState(
                 "This sign-in took longer than ten minutes; please start again.",
             ),
-            _ => ApiError::InvalidState("The sign-in cookie is not valid; please start again."),
+            _ => AuthError::InvalidState("The sign-in cookie is not valid; please start again."),
         })?;
     let payload: CookiePayload = serde_json::from_slice(&unsigned.payload).map_err(|_| {
-        ApiError::InvalidState("The sign-in cookie is not valid; please start again.")
+        AuthError::InvalidState("The sign-in cookie is not valid; please start again.")
     })?;
     let sent = match state {
         StateField::Value(s) => s,
         StateField::Absent | StateField::NotAString => {
-            return Err(ApiError::InvalidState(
+            return Err(AuthError::InvalidState(
                 "The sign-in request carries no state string; please start again.",
             ))
         }
     };
     if !bool::from(sent.as_bytes().ct_eq(payload.state.as_bytes())) {
-        return Err(ApiError::InvalidState(
+        return Err(AuthError::InvalidState(
             "The sign-in state does not match this browser's; please start again.",
         ));
     }
@@ -177,7 +177,7 @@ mod tests {
     fn rejects_missing_cookie() {
         assert!(matches!(
             check(&keyring(), None, &value("s"), NOW),
-            Err(ApiError::InvalidState(_))
+            Err(AuthError::InvalidState(_))
         ));
     }
 

@@ -3,9 +3,11 @@
 //! only reported by the routes that need it, so `/auth/config` keeps working
 //! while `SECRET_KEY` is still unset.
 
-use crate::http::error::ApiError;
+mod secret;
+
+pub use secret::Secret;
+
 use crate::token::Keyring;
-use std::fmt;
 
 pub const DEFAULT_MAX_TOKEN_AGE: u64 = 604_800;
 pub const DEFAULT_MAX_SESSION_AGE: u64 = 2_592_000;
@@ -13,26 +15,6 @@ pub const DEFAULT_AUTH_URL: &str = "https://accounts.google.com/o/oauth2/v2/auth
 pub const DEFAULT_TOKEN_URL: &str = "https://oauth2.googleapis.com/token";
 pub const DEFAULT_USERINFO_URL: &str = "https://openidconnect.googleapis.com/v1/userinfo";
 pub const DEFAULT_ISSUERS: [&str; 2] = ["https://accounts.google.com", "accounts.google.com"];
-
-/// A value that must never reach a log line or a client.
-#[derive(Clone, PartialEq, Eq)]
-pub struct Secret(String);
-
-impl Secret {
-    pub fn new(value: impl Into<String>) -> Self {
-        Self(value.into())
-    }
-
-    pub fn expose(&self) -> &str {
-        &self.0
-    }
-}
-
-impl fmt::Debug for Secret {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("[redacted]")
-    }
-}
 
 /// Why a binding can't be used; names the binding, never its value.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -46,12 +28,6 @@ pub enum Problem {
     Missing,
     NotAPositiveInteger,
     NotAnHttpUrl,
-}
-
-impl From<ConfigError> for ApiError {
-    fn from(err: ConfigError) -> Self {
-        ApiError::Misconfigured(err)
-    }
 }
 
 type Setting<T> = Result<T, ConfigError>;

@@ -6,8 +6,9 @@ mod fetch_client;
 mod platform;
 
 use crate::config::Config;
+use crate::http::error::{ApiError, RouteError};
 use crate::http::{RequestHead, Response as PlainResponse};
-use crate::routes::{self, Route};
+use crate::routes::{self, Audit, Outcome};
 use platform::{EdgeBody, EdgePlatform};
 use std::cell::OnceCell;
 use std::rc::Rc;
@@ -20,11 +21,54 @@ fn start() {
 
 #[event(fetch)]
 async fn fetch(req: Request, env: Env, ctx: Context) -> Result<Response> {
+    let outcome = match answer(req, &env, &ctx).await {
+        Ok(Answer::Assets(response)) => return Ok(response),
+        Ok(Answer::Api(outcome)) => outcome,
+        // Whatever the runtime throws still gets the contract's JSON answer.
+        Err(e) => failure(e),
+    };
+    if let Some(audit) = &outcome.audit {
+        if let Ok(line) = serde_json::to_string(audit) {
+            if outcome.response.status >= 500 {
+                console_error!("{line}");
+            } else {
+                console_log!("{line}");
+            }
+        }
+    }
+    match to_worker_response(outcome.response) {
+        Ok(response) => Ok(response),
+        Err(e) => to_worker_response(failure(e).response),
+    }
+}
+
+enum Answer {
+    Assets(Response),
+    Api(Outcome),
+}
+
+fn failure(e: worker::Error) -> Outcome {
+    let err = ApiError::from(RouteError::Internal(e.to_string()));
+    let audit = Audit {
+        outcome: "refused",
+        reason: Some(err.code()),
+        detail: err.log_detail(),
+        ..Audit::ok("error")
+    };
+    Outcome {
+        response: err.into_response(false),
+        audit: Some(audit),
+    }
+}
+
+async fn answer(req: Request, env: &Env, ctx: &Context) -> Result<Answer> {
     let url = req.url()?;
-    if routes::route_of(url.path()) == Route::Assets {
+    if !routes::api_path::<EdgePlatform>(url.path()) {
         // Only reached if the assets layer hands a request to the Worker
         // (run_worker_first lists just the API paths).
-        return env.assets("ASSETS")?.fetch_request(req).await;
+        return Ok(Answer::Assets(
+            env.assets("ASSETS")?.fetch_request(req).await?,
+        ));
     }
     let header = |name: &str| req.headers().get(name).ok().flatten();
     let head = RequestHead {
@@ -36,19 +80,11 @@ async fn fetch(req: Request, env: Env, ctx: Context) -> Result<Response> {
         cookie: header("cookie"),
         client_ip: header("cf-connecting-ip"),
     };
-    let config = config(&env);
-    let platform = EdgePlatform::new(&env, &ctx);
-    let outcome = routes::handle(&platform, &config, &head, EdgeBody(req)).await;
-    if let Some(audit) = &outcome.audit {
-        if let Ok(line) = serde_json::to_string(audit) {
-            if outcome.response.status >= 500 {
-                console_error!("{line}");
-            } else {
-                console_log!("{line}");
-            }
-        }
-    }
-    to_worker_response(outcome.response)
+    let config = config(env);
+    let platform = EdgePlatform::new(env, ctx);
+    Ok(Answer::Api(
+        routes::handle(&platform, &config, &head, EdgeBody(req)).await,
+    ))
 }
 
 thread_local! {

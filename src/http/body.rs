@@ -1,7 +1,16 @@
 //! Request checks that come before any work: content type, size, JSON shape.
 
-use crate::http::error::ApiError;
 use serde_json::{Map, Value};
+
+/// Why a request's body or its framing is refused.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RequestError {
+    UnsupportedMediaType,
+    PayloadTooLarge,
+    InvalidJson,
+    /// A field is missing, empty or of the wrong type; the sentence says which.
+    InvalidRequest(&'static str),
+}
 
 /// Largest body an API route reads.
 pub const MAX_BODY: usize = 16 * 1024;
@@ -11,21 +20,21 @@ pub const MAX_BODY: usize = 16 * 1024;
 pub const MAX_DRAIN: usize = 1024 * 1024;
 
 /// `application/json`, with or without parameters, any letter case.
-pub fn check_content_type(content_type: Option<&str>) -> Result<(), ApiError> {
+pub fn check_content_type(content_type: Option<&str>) -> Result<(), RequestError> {
     let media_type = content_type
         .and_then(|ct| ct.split(';').next())
         .map(str::trim);
     match media_type {
         Some(mt) if mt.eq_ignore_ascii_case("application/json") => Ok(()),
-        _ => Err(ApiError::UnsupportedMediaType),
+        _ => Err(RequestError::UnsupportedMediaType),
     }
 }
 
 /// The body as a JSON object.
-pub fn parse_object(body: &[u8]) -> Result<Map<String, Value>, ApiError> {
+pub fn parse_object(body: &[u8]) -> Result<Map<String, Value>, RequestError> {
     match serde_json::from_slice::<Value>(body) {
         Ok(Value::Object(map)) => Ok(map),
-        _ => Err(ApiError::InvalidJson),
+        _ => Err(RequestError::InvalidJson),
     }
 }
 
@@ -35,11 +44,11 @@ fn optional_string(
     map: &Map<String, Value>,
     name: &str,
     wrong_type: &'static str,
-) -> Result<Option<String>, ApiError> {
+) -> Result<Option<String>, RequestError> {
     match map.get(name) {
         None | Some(Value::Null) => Ok(None),
         Some(Value::String(s)) => Ok(Some(s.clone())),
-        Some(_) => Err(ApiError::InvalidRequest(wrong_type)),
+        Some(_) => Err(RequestError::InvalidRequest(wrong_type)),
     }
 }
 
@@ -47,10 +56,10 @@ fn required_string(
     map: &Map<String, Value>,
     name: &str,
     why: &'static str,
-) -> Result<String, ApiError> {
+) -> Result<String, RequestError> {
     match optional_string(map, name, why)? {
         Some(s) if !s.is_empty() => Ok(s),
-        _ => Err(ApiError::InvalidRequest(why)),
+        _ => Err(RequestError::InvalidRequest(why)),
     }
 }
 
@@ -72,7 +81,7 @@ pub struct LoginBody {
 
 pub const PROVIDER: &str = "google-oauth2";
 
-pub fn parse_login(body: &[u8]) -> Result<LoginBody, ApiError> {
+pub fn parse_login(body: &[u8]) -> Result<LoginBody, RequestError> {
     let map = parse_object(body)?;
     let authorization_code = required_string(
         &map,
@@ -82,7 +91,7 @@ pub fn parse_login(body: &[u8]) -> Result<LoginBody, ApiError> {
     let redirect_uri = optional_string(&map, "redirectUri", "redirectUri must be a string.")?;
     let provider = optional_string(&map, "provider", "provider must be a string.")?;
     if provider.is_some_and(|p| p != PROVIDER) {
-        return Err(ApiError::InvalidRequest(
+        return Err(RequestError::InvalidRequest(
             "provider must be google-oauth2, the only one this server signs in with.",
         ));
     }
@@ -98,7 +107,7 @@ pub fn parse_login(body: &[u8]) -> Result<LoginBody, ApiError> {
     })
 }
 
-pub fn parse_reauth(body: &[u8]) -> Result<String, ApiError> {
+pub fn parse_reauth(body: &[u8]) -> Result<String, RequestError> {
     let map = parse_object(body)?;
     required_string(
         &map,
@@ -108,7 +117,7 @@ pub fn parse_reauth(body: &[u8]) -> Result<String, ApiError> {
 }
 
 /// `/auth/start` takes no input: an empty body, or any JSON object.
-pub fn parse_optional_object(body: &[u8]) -> Result<(), ApiError> {
+pub fn parse_optional_object(body: &[u8]) -> Result<(), RequestError> {
     if body.iter().all(u8::is_ascii_whitespace) {
         Ok(())
     } else {
@@ -120,8 +129,8 @@ pub fn parse_optional_object(body: &[u8]) -> Result<(), ApiError> {
 mod tests {
     use super::*;
 
-    fn invalid_request(r: Result<LoginBody, ApiError>) -> bool {
-        matches!(r, Err(ApiError::InvalidRequest(_)))
+    fn invalid_request(r: Result<LoginBody, RequestError>) -> bool {
+        matches!(r, Err(RequestError::InvalidRequest(_)))
     }
 
     #[test]
@@ -133,7 +142,7 @@ mod tests {
     fn rejects_form_content_type() {
         assert_eq!(
             check_content_type(Some("application/x-www-form-urlencoded")),
-            Err(ApiError::UnsupportedMediaType)
+            Err(RequestError::UnsupportedMediaType)
         );
     }
 
@@ -141,7 +150,7 @@ mod tests {
     fn rejects_missing_content_type() {
         assert_eq!(
             check_content_type(None),
-            Err(ApiError::UnsupportedMediaType)
+            Err(RequestError::UnsupportedMediaType)
         );
     }
 
@@ -152,19 +161,19 @@ mod tests {
 
     #[test]
     fn rejects_non_json_body() {
-        assert_eq!(parse_login(b"code=abc"), Err(ApiError::InvalidJson));
+        assert_eq!(parse_login(b"code=abc"), Err(RequestError::InvalidJson));
     }
 
     #[test]
     fn rejects_json_array_body() {
-        assert_eq!(parse_login(b"[1,2]"), Err(ApiError::InvalidJson));
+        assert_eq!(parse_login(b"[1,2]"), Err(RequestError::InvalidJson));
     }
 
     #[test]
     fn rejects_invalid_utf8_body() {
         assert_eq!(
             parse_reauth(b"{\"auth_token\":\"\xff\"}"),
-            Err(ApiError::InvalidJson)
+            Err(RequestError::InvalidJson)
         );
     }
 
@@ -233,11 +242,11 @@ mod tests {
     fn reauth_needs_a_token() {
         assert!(matches!(
             parse_reauth(b"{}"),
-            Err(ApiError::InvalidRequest(_))
+            Err(RequestError::InvalidRequest(_))
         ));
         assert!(matches!(
             parse_reauth(br#"{"auth_token":null}"#),
-            Err(ApiError::InvalidRequest(_))
+            Err(RequestError::InvalidRequest(_))
         ));
         assert_eq!(parse_reauth(br#"{"auth_token":"t"}"#).unwrap(), "t");
     }
@@ -246,6 +255,9 @@ mod tests {
     fn start_accepts_empty_or_object() {
         assert!(parse_optional_object(b"").is_ok());
         assert!(parse_optional_object(b"{\"x\":1}").is_ok());
-        assert_eq!(parse_optional_object(b"\"x\""), Err(ApiError::InvalidJson));
+        assert_eq!(
+            parse_optional_object(b"\"x\""),
+            Err(RequestError::InvalidJson)
+        );
     }
 }

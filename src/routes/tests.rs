@@ -497,16 +497,39 @@ fn unknown_api_path_is_404() {
 
 #[test]
 fn static_paths_are_not_api_routes() {
-    assert_eq!(route_of("/"), Route::Assets);
-    assert_eq!(route_of("/torii/redirect.html"), Route::Assets);
-    assert_eq!(route_of("/loginx"), Route::Assets);
+    for path in [
+        "/",
+        "/torii/redirect.html",
+        "/loginx",
+        "/apix",
+        "/authority",
+    ] {
+        assert!(!api_path::<FakePlatform>(path), "{path}");
+    }
+}
+
+#[test]
+fn api_paths_are_the_worker_s() {
+    for path in [
+        "/login",
+        "/reauth",
+        "/api",
+        "/api/me",
+        "/api/x/y",
+        "/auth",
+        "/auth/nope",
+    ] {
+        assert!(api_path::<FakePlatform>(path), "{path}");
+    }
 }
 
 #[test]
 fn bearer_parsing() {
-    assert_eq!(bearer_token(Some("Bearer abc")), Some("abc"));
-    assert_eq!(bearer_token(Some("bearer  abc ")), Some("abc"));
-    assert_eq!(bearer_token(Some("Bearer")), None);
-    assert_eq!(bearer_token(Some("Bearer a b")), None);
-    assert_eq!(bearer_token(None), None);
+    let none = Err(AuthError::InvalidToken { presented: false });
+    assert_eq!(bearer_token(Some("Bearer abc")), Ok("abc"));
+    assert_eq!(bearer_token(Some("bearer  abc ")), Ok("abc"));
+    assert_eq!(bearer_token(Some("Bearer")), none);
+    assert_eq!(bearer_token(Some("Bearer a b")), none);
+    assert_eq!(bearer_token(Some("Basic abc")), none);
+    assert_eq!(bearer_token(None), none);
 }

@@ -1,0 +1,79 @@
+//! The id_token of the token answer: its claims, and the checks OpenID
+//! Connect Core 3.1.3.7 asks of a token taken straight from the token
+//! endpoint.
+
+use super::ProviderError;
+use base64::Engine as _;
+use serde::Deserialize;
+
+/// The id_token claims the account policy needs.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Claims {
+    pub sub: String,
+    pub email: Option<String>,
+    pub email_verified: bool,
+    pub hd: Option<String>,
+}
+
+/// Reads the id_token's claims without checking its signature: it came
+/// straight from the token endpoint over TLS (OpenID Connect Core 3.1.3.7),
+/// but `aud` and `iss` must still be ours.
+pub fn read_id_token(
+    id_token: &str,
+    client_id: &str,
+    issuers: &[String],
+) -> Result<Claims, ProviderError> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum Audience {
+        One(String),
+        Many(Vec<String>),
+    }
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum Flag {
+        Bool(bool),
+        // Some Google answers have carried "true" as a string.
+        Text(String),
+    }
+    #[derive(Deserialize)]
+    struct Raw {
+        iss: String,
+        aud: Audience,
+        sub: String,
+        #[serde(default)]
+        email: Option<String>,
+        #[serde(default)]
+        email_verified: Option<Flag>,
+        #[serde(default)]
+        hd: Option<String>,
+    }
+    let bad = |why: &str| ProviderError::Upstream(format!("id_token {why}"));
+    let mut parts = id_token.split('.');
+    let (Some(_header), Some(payload), Some(_sig), None) =
+        (parts.next(), parts.next(), parts.next(), parts.next())
+    else {
+        return Err(bad("is not a JWS compact serialization"));
+    };
+    let json = base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .decode(payload.trim_end_matches('='))
+        .map_err(|_| bad("payload is not base64url"))?;
+    let raw: Raw = serde_json::from_slice(&json).map_err(|_| bad("claims do not parse"))?;
+    let aud_ok = match &raw.aud {
+        Audience::One(a) => a == client_id,
+        Audience::Many(all) => all.iter().any(|a| a == client_id),
+    };
+    if !aud_ok {
+        return Err(bad("aud is not our client id"));
+    }
+    if !issuers.iter().any(|i| i == &raw.iss) {
+        return Err(bad("iss is not the expected issuer"));
+    }
+    Ok(Claims {
+        sub: raw.sub,
+        email: raw.email,
+        email_verified: matches!(raw.email_verified, Some(Flag::Bool(true)))
+            || matches!(&raw.email_verified, Some(Flag::Text(t)) if t == "true"),
+        hd: raw.hd,
+    })
+}

@@ -1,0 +1,89 @@
+//! The userinfo call and what its answer must be.
+
+use super::ProviderError;
+use oauth2::{AsyncHttpClient, HttpRequest};
+use serde::Deserialize;
+use serde_json::value::RawValue;
+use std::borrow::Cow;
+
+pub(super) async fn fetch_userinfo<C>(
+    http: &C,
+    url: &str,
+    access_token: &str,
+) -> Result<Box<RawValue>, ProviderError>
+where
+    C: for<'c> AsyncHttpClient<'c>,
+{
+    let request: HttpRequest = oauth2::http::Request::builder()
+        .method(oauth2::http::Method::GET)
+        .uri(url)
+        .header(
+            oauth2::http::header::AUTHORIZATION,
+            format!("Bearer {access_token}"),
+        )
+        .header(oauth2::http::header::ACCEPT, "application/json")
+        .body(Vec::new())
+        .map_err(|_| ProviderError::BadEndpoint("GOOGLE_USERINFO_URL"))?;
+    let response = http
+        .call(request)
+        .await
+        .map_err(|e| ProviderError::Upstream(format!("userinfo endpoint: {e}")))?;
+    let status = response.status().as_u16();
+    if status != 200 {
+        return Err(ProviderError::Upstream(format!(
+            "userinfo endpoint answered {status}"
+        )));
+    }
+    let raw: Box<RawValue> = serde_json::from_slice(response.body())
+        .map_err(|_| ProviderError::Upstream("userinfo answer is not JSON".into()))?;
+    if !raw.get().starts_with('{') {
+        return Err(ProviderError::Upstream(
+            "userinfo answer is not a JSON object".into(),
+        ));
+    }
+    Ok(raw)
+}
+
+/// OpenID Connect Core 5.3.2: userinfo's `sub` must equal the id_token's,
+/// or the userinfo must not be used.
+pub(super) fn check_userinfo_subject(user_info: &RawValue, sub: &str) -> Result<(), ProviderError> {
+    #[derive(Deserialize)]
+    struct Subject<'a> {
+        #[serde(borrow)]
+        sub: Option<Cow<'a, str>>,
+    }
+    let subject: Subject = serde_json::from_str(user_info.get())
+        .map_err(|_| ProviderError::Upstream("userinfo".into()))?;
+    match subject.sub {
+        Some(s) if s == sub => Ok(()),
+        _ => Err(ProviderError::Upstream(
+            "userinfo sub differs from the id_token's".into(),
+        )),
+    }
+}
+
+/// Drops whitespace outside strings from JSON text that already parsed,
+/// keeping Google's key order (a round trip through `Value` would sort it).
+pub fn minify_json(json: &str) -> String {
+    let mut out = String::with_capacity(json.len());
+    let mut in_string = false;
+    let mut escaped = false;
+    for c in json.chars() {
+        if in_string {
+            out.push(c);
+            if escaped {
+                escaped = false;
+            } else if c == '\\' {
+                escaped = true;
+            } else if c == '"' {
+                in_string = false;
+            }
+        } else if c == '"' {
+            in_string = true;
+            out.push(c);
+        } else if !c.is_ascii_whitespace() {
+            out.push(c);
+        }
+    }
+    out
+}

@@ -1,0 +1,170 @@
+//! The route table: every API route declared once, in one row. Everything
+//! else is derived from it: which paths the Worker answers (and so what
+//! `wrangler.toml`'s `run_worker_first` must cover, which a test checks),
+//! `405` with its `Allow`, whether the limiter runs, whether a body is read,
+//! whether a bearer token is checked first, the audit event.
+//!
+//! To add a route: one row here, and its handler (a `fn` returning
+//! `Handled`) in the file of its group.
+
+use super::{account, restore, signin, BodyKind, Call, Platform};
+use crate::http::error::{ApiError, RouteError};
+use crate::http::Response;
+use std::future::Future;
+use std::pin::Pin;
+
+/// Every path under these answers from the Worker: unknown ones are a JSON
+/// `404`, never the single-page app.
+pub const ROUTE_PREFIXES: [&str; 2] = ["/api", "/auth"];
+
+/// What a handler returns: its answer, later.
+pub type Handled<'a> = Pin<Box<dyn Future<Output = Result<Response, ApiError>> + 'a>>;
+pub type Handler<P> = for<'a, 'r> fn(&'a Call<'r, P>) -> Handled<'a>;
+
+/// Whether and how a route takes a session token.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TokenUse {
+    None,
+    /// `auth_token` in the JSON body; the handler checks it (`/reauth`
+    /// renews and upgrades tokens, so it owns the whole check).
+    InBody,
+    /// `Authorization: Bearer`, its signature and age checked before the
+    /// handler runs; refusals carry the RFC 6750 challenge.
+    Bearer,
+}
+
+impl TokenUse {
+    pub fn is_bearer(self) -> bool {
+        self == TokenUse::Bearer
+    }
+}
+
+pub struct Route<P> {
+    /// Literal segments, or `{name}` for one non-empty segment.
+    pub path: &'static str,
+    pub method: &'static str,
+    /// `LOGIN_LIMITER` is asked first.
+    pub rate_limited: bool,
+    /// `None`: the body is not read.
+    pub body: Option<BodyKind>,
+    pub token: TokenUse,
+    /// The audit log's event for this route; `None`: only server failures
+    /// are logged.
+    pub audit: Option<&'static str>,
+    /// A refusal also clears the `/auth/start` cookie (the sign-in must
+    /// start again).
+    pub clears_signin_cookie: bool,
+    pub handler: Handler<P>,
+}
+
+/// The table. Rows sharing a path differ by method.
+pub fn routes<P: Platform>() -> [Route<P>; 5] {
+    [
+        Route {
+            path: "/auth/start",
+            method: "POST",
+            rate_limited: true,
+            body: Some(BodyKind::EmptyOrJson),
+            token: TokenUse::None,
+            audit: Some("signin_start"),
+            clears_signin_cookie: false,
+            handler: signin::start,
+        },
+        Route {
+            path: "/login",
+            method: "POST",
+            rate_limited: true,
+            body: Some(BodyKind::Json),
+            token: TokenUse::None,
+            audit: Some("login"),
+            clears_signin_cookie: true,
+            handler: signin::login,
+        },
+        Route {
+            path: "/auth/config",
+            method: "GET",
+            rate_limited: false,
+            body: None,
+            token: TokenUse::None,
+            audit: None,
+            clears_signin_cookie: false,
+            handler: signin::auth_config,
+        },
+        Route {
+            path: "/reauth",
+            method: "POST",
+            rate_limited: false,
+            body: Some(BodyKind::Json),
+            token: TokenUse::InBody,
+            audit: Some("reauth"),
+            clears_signin_cookie: false,
+            handler: restore::reauth,
+        },
+        Route {
+            path: "/api/me",
+            method: "GET",
+            rate_limited: false,
+            body: None,
+            token: TokenUse::Bearer,
+            audit: Some("api_me"),
+            clears_signin_cookie: false,
+            handler: account::me,
+        },
+    ]
+}
+
+impl<P> Route<P> {
+    /// The `{name}` segments of `path` when it is this route's path.
+    fn params<'p>(&self, path: &'p str) -> Option<Vec<&'p str>> {
+        let mut params = Vec::new();
+        let mut given = path.split('/');
+        for want in self.path.split('/') {
+            let got = given.next()?;
+            if want.starts_with('{') && want.ends_with('}') {
+                if got.is_empty() {
+                    return None;
+                }
+                params.push(got);
+            } else if want != got {
+                return None;
+            }
+        }
+        given.next().is_none().then_some(params)
+    }
+}
+
+/// The row for this path and method, with the path's parameters; else
+/// `405` naming the methods the path has, or `404`.
+pub fn find<'t, 'p, P>(
+    routes: &'t [Route<P>],
+    path: &'p str,
+    method: &str,
+) -> Result<(&'t Route<P>, Vec<&'p str>), ApiError> {
+    let mut allowed: Vec<&str> = Vec::new();
+    for route in routes {
+        if let Some(params) = route.params(path) {
+            if route.method == method {
+                return Ok((route, params));
+            }
+            allowed.push(route.method);
+        }
+    }
+    if allowed.is_empty() {
+        Err(RouteError::NotFound.into())
+    } else {
+        Err(RouteError::MethodNotAllowed {
+            allow: allowed.join(", "),
+        }
+        .into())
+    }
+}
+
+/// Whether the Worker answers `path` itself (a route, or under a route
+/// prefix); everything else is the single-page app's.
+pub fn api_path<P: Platform>(path: &str) -> bool {
+    let under_prefix = ROUTE_PREFIXES.iter().any(|prefix| {
+        path.strip_prefix(prefix)
+            .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
+    });
+    under_prefix || routes::<P>().iter().any(|r| r.params(path).is_some())
+}
