@@ -9,13 +9,10 @@
 use criterion::{black_box, Criterion};
 use edge_login::config::Config;
 use edge_login::http::RequestHead;
-use edge_login::routes::{self, Body, BodyError, Platform};
-use oauth2::{AsyncHttpClient, HttpRequest, HttpResponse};
+use edge_login::routes;
+use edge_login::testkit::{block_on, FakeBody, FakeHttp, FakePlatform};
 use std::collections::HashMap;
-use std::future::Future;
 use std::path::Path;
-use std::pin::pin;
-use std::task::{Context, Poll, Waker};
 use std::time::Duration;
 
 const NOW: u64 = 1_760_000_000;
@@ -43,103 +40,31 @@ fn b64(bytes: &[u8]) -> String {
 }
 
 /// Google's token endpoint and userinfo, answered from memory.
-struct InstantGoogle {
-    token_answer: Vec<u8>,
-}
-
-impl InstantGoogle {
-    fn new() -> Self {
-        let claims = serde_json::json!({
-            "iss": "https://accounts.google.com", "azp": CLIENT_ID, "aud": CLIENT_ID,
-            "sub": "110248495921238986420", "hd": "example.com",
-            "email": "ada.lovelace@example.com", "email_verified": true,
-            "at_hash": "HK6E_P6Dh8Y93mRNtsDB1Q", "name": "Ada Lovelace",
-            "picture": "https://lh3.googleusercontent.com/a/ACg8ocJ4mWTKpF3tz8oFq3vX1YgR7eWkQhQe2lZc3pXbUu5n0sL2Tw=s96-c",
-            "given_name": "Ada", "family_name": "Lovelace", "iat": NOW, "exp": NOW + 3600,
-        });
-        let id_token = format!(
-            "{}.{}.{}",
-            b64(br#"{"alg":"RS256","kid":"a50f6e70ef4b548a5fd9142eecd1fb8f54dce9ee","typ":"JWT"}"#),
-            b64(claims.to_string().as_bytes()),
-            b64(&[7u8; 256]),
-        );
-        let answer = serde_json::json!({
-            "access_token": format!("ya29.{}", "a0AcM612x".repeat(20)),
-            "expires_in": 3599, "token_type": "Bearer",
-            "scope": "openid https://www.googleapis.com/auth/userinfo.email https://www.googleapis.com/auth/userinfo.profile",
-            "id_token": id_token,
-        });
-        InstantGoogle {
-            token_answer: answer.to_string().into_bytes(),
-        }
-    }
-}
-
-#[derive(Debug, thiserror::Error)]
-#[error("unexpected upstream call")]
-struct Unexpected;
-
-impl<'c> AsyncHttpClient<'c> for InstantGoogle {
-    type Error = Unexpected;
-    type Future = std::future::Ready<Result<HttpResponse, Unexpected>>;
-
-    fn call(&'c self, request: HttpRequest) -> Self::Future {
-        let body = match request.uri().path() {
-            "/token" => self.token_answer.clone(),
-            "/v1/userinfo" => USER_INFO.as_bytes().to_vec(),
-            _ => return std::future::ready(Err(Unexpected)),
-        };
-        std::future::ready(
-            oauth2::http::Response::builder()
-                .status(200)
-                .header("content-type", "application/json; charset=utf-8")
-                .body(body)
-                .map_err(|_| Unexpected),
-        )
-    }
-}
-
-struct BenchPlatform {
-    google: InstantGoogle,
-}
-
-impl Platform for BenchPlatform {
-    type Http = InstantGoogle;
-    fn http(&self) -> &InstantGoogle {
-        &self.google
-    }
-    fn now(&self) -> u64 {
-        NOW
-    }
-    async fn rate_limit(&self, _key: &str) -> Option<bool> {
-        Some(true)
-    }
-    async fn spend_state(&self, _state: &str) -> bool {
-        false
-    }
-}
-
-struct Bytes(Vec<u8>);
-
-impl Body for Bytes {
-    async fn read(self, max: usize, _drain: usize) -> Result<Vec<u8>, BodyError> {
-        if self.0.len() > max {
-            Err(BodyError::TooLarge)
-        } else {
-            Ok(self.0)
-        }
-    }
-}
-
-/// Every await here completes at once, so polling with a no-op waker suffices.
-fn block_on<F: Future>(future: F) -> F::Output {
-    let mut future = pin!(future);
-    let mut cx = Context::from_waker(Waker::noop());
-    loop {
-        if let Poll::Ready(out) = future.as_mut().poll(&mut cx) {
-            return out;
-        }
-    }
+fn instant_google() -> FakeHttp {
+    let claims = serde_json::json!({
+        "iss": "https://accounts.google.com", "azp": CLIENT_ID, "aud": CLIENT_ID,
+        "sub": "110248495921238986420", "hd": "example.com",
+        "email": "ada.lovelace@example.com", "email_verified": true,
+        "at_hash": "HK6E_P6Dh8Y93mRNtsDB1Q", "name": "Ada Lovelace",
+        "picture": "https://lh3.googleusercontent.com/a/ACg8ocJ4mWTKpF3tz8oFq3vX1YgR7eWkQhQe2lZc3pXbUu5n0sL2Tw=s96-c",
+        "given_name": "Ada", "family_name": "Lovelace", "iat": NOW, "exp": NOW + 3600,
+    });
+    let id_token = format!(
+        "{}.{}.{}",
+        b64(br#"{"alg":"RS256","kid":"a50f6e70ef4b548a5fd9142eecd1fb8f54dce9ee","typ":"JWT"}"#),
+        b64(claims.to_string().as_bytes()),
+        b64(&[7u8; 256]),
+    );
+    let answer = serde_json::json!({
+        "access_token": format!("ya29.{}", "a0AcM612x".repeat(20)),
+        "expires_in": 3599, "token_type": "Bearer",
+        "scope": "openid https://www.googleapis.com/auth/userinfo.email https://www.googleapis.com/auth/userinfo.profile",
+        "id_token": id_token,
+    });
+    FakeHttp::by_path(vec![
+        ("/token", 200, answer.to_string()),
+        ("/v1/userinfo", 200, USER_INFO.to_string()),
+    ])
 }
 
 fn head(method: &str, path: &str, cookie: Option<&str>) -> RequestHead {
@@ -156,7 +81,7 @@ fn head(method: &str, path: &str, cookie: Option<&str>) -> RequestHead {
 
 /// One request as the edge runs it: configuration from the bindings, then the route.
 fn request(
-    platform: &BenchPlatform,
+    platform: &FakePlatform,
     env: &HashMap<&str, String>,
     head: &RequestHead,
     body: &[u8],
@@ -166,15 +91,14 @@ fn request(
         platform,
         &config,
         head,
-        Bytes(body.to_vec()),
+        FakeBody(body.to_vec()),
     ))
 }
 
 fn main() {
     let env = bindings();
-    let platform = BenchPlatform {
-        google: InstantGoogle::new(),
-    };
+    let mut platform = FakePlatform::new(instant_google(), NOW);
+    platform.states_single_use = false;
 
     // A sign-in: /auth/start's state and cookie, then a /login that must succeed.
     let started = request(&platform, &env, &head("POST", "/auth/start", None), b"{}");

@@ -15,8 +15,8 @@ pub mod oidc;
 pub mod routes;
 pub mod token;
 
-#[cfg(test)]
-pub(crate) mod testing;
+#[cfg(any(test, feature = "testkit"))]
+pub mod testkit;
 
 #[cfg(target_arch = "wasm32")]
 mod edge;

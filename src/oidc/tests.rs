@@ -1,5 +1,5 @@
 use super::*;
-use crate::testing::{block_on, jwt, FakeHttp};
+use crate::testkit::{block_on, jwt, FakeHttp};
 
 pub const CLIENT_ID: &str = "client-123.apps.example";
 pub const ISSUER: &str = "https://accounts.google.com";

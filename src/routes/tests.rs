@@ -3,65 +3,23 @@
 use super::*;
 use crate::config::tests::{config_from, good_bindings, good_config};
 use crate::oidc::tests::{good_id_token, token_answer, CLIENT_ID};
-use crate::testing::{block_on, jwt, FakeHttp};
-use std::cell::RefCell;
-use std::collections::HashSet;
+use crate::testkit::{block_on, jwt, Answer, FakeBody, FakeHttp, FakePlatform};
 
 const NOW: u64 = 1_800_000_000;
 const ORIGIN: &str = "https://app.example";
 const USERINFO: &str =
     r#"{"sub":"42","name":"Ada","email":"ada@example.com","email_verified":true}"#;
 
-struct FakePlatform {
-    http: FakeHttp,
-    limiter: Option<bool>,
-    spent: RefCell<HashSet<String>>,
+fn platform(answers: Vec<Answer>) -> FakePlatform {
+    FakePlatform::new(FakeHttp::with(answers), NOW)
 }
 
-impl FakePlatform {
-    fn new(answers: Vec<Result<(u16, String), String>>) -> Self {
-        FakePlatform {
-            http: FakeHttp::with(answers),
-            limiter: None,
-            spent: RefCell::default(),
-        }
-    }
-
-    fn google_ok() -> Self {
-        // The real Google answers with the issuer accounts.google.com.
-        Self::new(vec![
-            Ok(token_answer(Some(&good_id_token()))),
-            Ok((200, USERINFO.into())),
-        ])
-    }
-}
-
-impl Platform for FakePlatform {
-    type Http = FakeHttp;
-    fn http(&self) -> &FakeHttp {
-        &self.http
-    }
-    fn now(&self) -> u64 {
-        NOW
-    }
-    async fn rate_limit(&self, _key: &str) -> Option<bool> {
-        self.limiter
-    }
-    async fn spend_state(&self, state: &str) -> bool {
-        !self.spent.borrow_mut().insert(state.to_string())
-    }
-}
-
-struct FakeBody(Vec<u8>);
-
-impl Body for FakeBody {
-    async fn read(self, max: usize, _drain: usize) -> Result<Vec<u8>, BodyError> {
-        if self.0.len() > max {
-            Err(BodyError::TooLarge)
-        } else {
-            Ok(self.0)
-        }
-    }
+/// Google answering a sign-in normally (with the issuer accounts.google.com).
+fn google_ok() -> FakePlatform {
+    platform(vec![
+        Ok(token_answer(Some(&good_id_token()))),
+        Ok((200, USERINFO.into())),
+    ])
 }
 
 fn head(method: &str, path: &str) -> RequestHead {
@@ -80,12 +38,7 @@ fn call(p: &FakePlatform, config: &Config, head: &RequestHead, body: &str) -> Ou
 
 /// One request with Google answering normally.
 fn request(config: &Config, method: &str, path: &str, body: &str) -> Outcome {
-    call(
-        &FakePlatform::google_ok(),
-        config,
-        &head(method, path),
-        body,
-    )
+    call(&google_ok(), config, &head(method, path), body)
 }
 
 fn json(o: &Outcome) -> serde_json::Value {
@@ -118,7 +71,7 @@ fn login_body(state: &str) -> String {
 }
 
 fn signed_in(config: &Config) -> (FakePlatform, Outcome) {
-    let p = FakePlatform::google_ok();
+    let p = google_ok();
     let (cookie, state) = started(&p, config);
     let o = call(&p, config, &login_head(&cookie), &login_body(&state));
     (p, o)
@@ -154,7 +107,7 @@ fn login_sends_verifier_matching_the_challenge() {
     use base64::Engine as _;
     use sha2::{Digest, Sha256};
     let config = good_config();
-    let p = FakePlatform::google_ok();
+    let p = google_ok();
     let o = call(&p, &config, &head("POST", "/auth/start"), "");
     let challenge = json(&o)["code_challenge"].as_str().unwrap().to_string();
     let state = json(&o)["state"].as_str().unwrap().to_string();
@@ -191,7 +144,7 @@ fn login_audit_names_domain_not_address() {
 #[test]
 fn rejects_replayed_signin() {
     let config = good_config();
-    let p = FakePlatform::new(vec![
+    let p = platform(vec![
         Ok(token_answer(Some(&good_id_token()))),
         Ok((200, USERINFO.into())),
         Ok(token_answer(Some(&good_id_token()))),
@@ -212,7 +165,7 @@ fn rejects_replayed_signin() {
 #[test]
 fn rejects_login_without_cookie() {
     let config = good_config();
-    let p = FakePlatform::google_ok();
+    let p = google_ok();
     let (_, state) = started(&p, &config);
     let o = call(&p, &config, &head("POST", "/login"), &login_body(&state));
     assert_eq!(error_code(&o), "invalid_state");
@@ -222,7 +175,7 @@ fn rejects_login_without_cookie() {
 #[test]
 fn rejects_login_with_differing_state() {
     let config = good_config();
-    let p = FakePlatform::google_ok();
+    let p = google_ok();
     let (cookie, _) = started(&p, &config);
     let o = call(
         &p,
@@ -236,7 +189,7 @@ fn rejects_login_with_differing_state() {
 #[test]
 fn rejects_login_without_state() {
     let config = good_config();
-    let p = FakePlatform::google_ok();
+    let p = google_ok();
     let (cookie, _) = started(&p, &config);
     let o = call(
         &p,
@@ -250,7 +203,7 @@ fn rejects_login_without_state() {
 #[test]
 fn rejects_foreign_redirect_uri_after_state() {
     let config = good_config();
-    let p = FakePlatform::google_ok();
+    let p = google_ok();
     let (cookie, state) = started(&p, &config);
     let body = serde_json::json!({"authorizationCode": "c", "state": state,
         "redirectUri": "https://evil.example/torii/redirect.html"});
@@ -275,7 +228,7 @@ fn policy_refusal_is_403_and_audited() {
     let mut b = good_bindings();
     b.insert("ALLOWED_EMAIL_DOMAINS", "corp.example".into());
     let config = config_from(&b);
-    let p = FakePlatform::new(vec![
+    let p = platform(vec![
         Ok(token_answer(Some(&jwt(&serde_json::json!({
             "iss": "https://accounts.google.com", "aud": CLIENT_ID, "sub": "42",
             "email": "ada@example.com", "email_verified": true
@@ -297,14 +250,14 @@ fn policy_refusal_is_403_and_audited() {
 fn wrong_method_beats_content_type() {
     let mut h = head("GET", "/login");
     h.content_type = Some("text/plain".into());
-    let o = call(&FakePlatform::google_ok(), &good_config(), &h, "");
+    let o = call(&google_ok(), &good_config(), &h, "");
     assert_eq!(o.response.status, 405);
     assert_eq!(o.response.get_header("allow"), Some("POST"));
 }
 
 #[test]
 fn rate_limit_beats_content_type() {
-    let mut p = FakePlatform::google_ok();
+    let mut p = google_ok();
     p.limiter = Some(false);
     let mut h = head("POST", "/login");
     h.content_type = None;
@@ -316,7 +269,7 @@ fn rate_limit_beats_content_type() {
 
 #[test]
 fn rate_limit_spares_reauth() {
-    let mut p = FakePlatform::google_ok();
+    let mut p = google_ok();
     p.limiter = Some(false);
     let o = call(&p, &good_config(), &head("POST", "/reauth"), "{}");
     assert_eq!(o.response.status, 400);
@@ -327,7 +280,7 @@ fn content_type_beats_size() {
     let mut h = head("POST", "/reauth");
     h.content_type = Some("text/plain".into());
     let big = "x".repeat(MAX_BODY + 1);
-    let o = call(&FakePlatform::google_ok(), &good_config(), &h, &big);
+    let o = call(&google_ok(), &good_config(), &h, &big);
     assert_eq!(o.response.status, 415);
 }
 
@@ -395,7 +348,7 @@ fn auth_config_needs_only_client_id() {
 fn auth_start_accepts_bodiless_post() {
     let mut h = head("POST", "/auth/start");
     h.content_type = None;
-    let o = call(&FakePlatform::google_ok(), &good_config(), &h, "");
+    let o = call(&google_ok(), &good_config(), &h, "");
     assert_eq!(o.response.status, 200);
     let cookie = o.response.get_header("set-cookie").unwrap();
     assert!(cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"));
@@ -405,7 +358,7 @@ fn auth_start_accepts_bodiless_post() {
 fn auth_start_rejects_text_body() {
     let mut h = head("POST", "/auth/start");
     h.content_type = Some("text/plain".into());
-    let o = call(&FakePlatform::google_ok(), &good_config(), &h, "hi");
+    let o = call(&google_ok(), &good_config(), &h, "hi");
     assert_eq!(o.response.status, 415);
 }
 
@@ -439,7 +392,7 @@ fn me(authorization: Option<&str>) -> Outcome {
         authorization: authorization.map(String::from),
         ..head("GET", "/api/me")
     };
-    call(&FakePlatform::google_ok(), &good_config(), &h, "")
+    call(&google_ok(), &good_config(), &h, "")
 }
 
 #[test]
@@ -484,12 +437,7 @@ fn me_with_bad_token_names_invalid_token() {
 #[test]
 fn unknown_api_path_is_404() {
     for path in ["/api/other", "/api/", "/auth/nope"] {
-        let r = call(
-            &FakePlatform::google_ok(),
-            &good_config(),
-            &head("GET", path),
-            "",
-        );
+        let r = call(&google_ok(), &good_config(), &head("GET", path), "");
         assert_eq!(r.response.status, 404, "{path}");
         assert_eq!(error_code(&r), "not_found");
     }

@@ -1,0 +1,183 @@
+//! Test doubles shared by the unit tests, the benches and the fuzz targets
+//! (cargo feature `testkit`, always on for this crate's own tests): a
+//! scripted HTTP client that records what it was asked, a fake platform and
+//! body, a minimal executor, an unsigned JWT maker and session-token minting.
+//! Nothing here is compiled into the Worker.
+
+use crate::auth::session;
+use crate::routes::{Body, BodyError, Platform};
+use crate::token::Keyring;
+use base64::Engine as _;
+use oauth2::{AsyncHttpClient, HttpRequest, HttpResponse};
+use std::cell::{Cell, RefCell};
+use std::collections::{HashSet, VecDeque};
+use std::future::Future;
+use std::pin::pin;
+use std::task::{Context, Poll, Waker};
+
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct FakeError(pub String);
+
+/// A scripted answer: `(status, body)`, or a transport error's text.
+pub type Answer = Result<(u16, String), String>;
+
+/// Answers each call with the next scripted answer and records the request;
+/// or, made with `by_path`, answers every call by its URL path and records
+/// nothing (for benches, which call it millions of times).
+#[derive(Default)]
+pub struct FakeHttp {
+    answers: RefCell<VecDeque<Answer>>,
+    by_path: Vec<(String, u16, String)>,
+    seen: RefCell<Vec<HttpRequest>>,
+}
+
+impl FakeHttp {
+    pub fn with(answers: Vec<Answer>) -> Self {
+        FakeHttp {
+            answers: RefCell::new(answers.into()),
+            ..FakeHttp::default()
+        }
+    }
+
+    /// `(path, status, body)` rows; a path not listed is a transport error.
+    pub fn by_path(rows: Vec<(&str, u16, String)>) -> Self {
+        FakeHttp {
+            by_path: rows
+                .into_iter()
+                .map(|(p, s, b)| (p.to_string(), s, b))
+                .collect(),
+            ..FakeHttp::default()
+        }
+    }
+
+    pub fn seen(&self) -> Vec<HttpRequest> {
+        self.seen.borrow().clone()
+    }
+
+    fn answer_for(&self, request: HttpRequest) -> Answer {
+        if !self.by_path.is_empty() {
+            let path = request.uri().path();
+            return self
+                .by_path
+                .iter()
+                .find(|(p, _, _)| p == path)
+                .map(|(_, status, body)| (*status, body.clone()))
+                .ok_or_else(|| format!("no answer for {path}"));
+        }
+        self.seen.borrow_mut().push(request);
+        self.answers
+            .borrow_mut()
+            .pop_front()
+            .unwrap_or_else(|| Err("no answer scripted".into()))
+    }
+}
+
+impl<'c> AsyncHttpClient<'c> for FakeHttp {
+    type Error = FakeError;
+    type Future = std::future::Ready<Result<HttpResponse, FakeError>>;
+
+    fn call(&'c self, request: HttpRequest) -> Self::Future {
+        let answer = self.answer_for(request);
+        std::future::ready(answer.map_err(FakeError).and_then(|(status, body)| {
+            let content_type = if body.starts_with(['{', '[']) {
+                "application/json; charset=utf-8"
+            } else {
+                "text/html"
+            };
+            oauth2::http::Response::builder()
+                .status(status)
+                .header("content-type", content_type)
+                .body(body.into_bytes())
+                .map_err(|e| FakeError(e.to_string()))
+        }))
+    }
+}
+
+/// The routes' platform on the host: a `FakeHttp`, a settable clock, a
+/// limiter that says what it is told, and spent states in memory.
+pub struct FakePlatform {
+    pub http: FakeHttp,
+    pub now: Cell<u64>,
+    /// `None`: no limiter bound; else its answer.
+    pub limiter: Option<bool>,
+    /// The keys the limiter was asked about, in order.
+    pub limited_keys: RefCell<Vec<String>>,
+    pub spent: RefCell<HashSet<String>>,
+    /// Benches replay one sign-in: they turn single use off.
+    pub states_single_use: bool,
+}
+
+impl FakePlatform {
+    pub fn new(http: FakeHttp, now: u64) -> Self {
+        FakePlatform {
+            http,
+            now: Cell::new(now),
+            limiter: None,
+            limited_keys: RefCell::default(),
+            spent: RefCell::default(),
+            states_single_use: true,
+        }
+    }
+}
+
+impl Platform for FakePlatform {
+    type Http = FakeHttp;
+    fn http(&self) -> &FakeHttp {
+        &self.http
+    }
+    fn now(&self) -> u64 {
+        self.now.get()
+    }
+    async fn rate_limit(&self, key: &str) -> Option<bool> {
+        if self.limiter.is_some() {
+            self.limited_keys.borrow_mut().push(key.to_string());
+        }
+        self.limiter
+    }
+    async fn spend_state(&self, state: &str) -> bool {
+        self.states_single_use && !self.spent.borrow_mut().insert(state.to_string())
+    }
+}
+
+/// A request body already in memory, held to the routes' limit.
+pub struct FakeBody(pub Vec<u8>);
+
+impl Body for FakeBody {
+    async fn read(self, max: usize, _drain: usize) -> Result<Vec<u8>, BodyError> {
+        if self.0.len() > max {
+            Err(BodyError::TooLarge)
+        } else {
+            Ok(self.0)
+        }
+    }
+}
+
+/// Runs a future whose awaits all complete at once (as the fakes do).
+pub fn block_on<F: Future>(future: F) -> F::Output {
+    let mut future = pin!(future);
+    let mut cx = Context::from_waker(Waker::noop());
+    loop {
+        if let Poll::Ready(out) = future.as_mut().poll(&mut cx) {
+            return out;
+        }
+    }
+}
+
+/// An id_token-shaped JWT with the given claims; the signature is junk,
+/// as nothing checks it (the token comes straight from the token endpoint).
+pub fn jwt(claims: &serde_json::Value) -> String {
+    let b64 = |v: &[u8]| base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(v);
+    format!(
+        "{}.{}.{}",
+        b64(br#"{"alg":"RS256","typ":"JWT"}"#),
+        b64(claims.to_string().as_bytes()),
+        b64(b"signature")
+    )
+}
+
+/// A session token as `/login` issues it, minted at `now` for a sign-in at
+/// `auth_time`. `user_info` must be minified JSON object text.
+pub fn mint_session(secret: &str, user_info: &str, auth_time: u64, now: u64) -> String {
+    session::issue(&Keyring::new(secret, &[]), user_info, auth_time, now)
+}
