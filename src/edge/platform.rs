@@ -1,6 +1,7 @@
 //! `routes::Platform` and `routes::Body` over the Workers runtime.
 
 use super::fetch_client::FetchClient;
+use crate::http::request_body::{self, BoundedBody, Next};
 use crate::routes::{Body, BodyError, Platform};
 use futures_util::StreamExt;
 use sha2::{Digest, Sha256};
@@ -93,51 +94,23 @@ pub struct EdgeBody(pub Request);
 
 impl Body for EdgeBody {
     async fn read(mut self, max: usize, drain: usize) -> Result<Vec<u8>, BodyError> {
-        // A body that declares a length within the limit is read in one go:
-        // the runtime holds it to that length, and one arrayBuffer() is much
-        // cheaper than pulling stream chunks through wasm (/reauth throughput
-        // under `wrangler dev`: 88 % of GET /auth/config streamed, 95-98 % so;
-        // `make bench`). Chunked or larger bodies take the bounded stream below.
         let declared = self.0.headers().get("content-length").ok().flatten();
-        if declared
-            .and_then(|v| v.trim().parse::<usize>().ok())
-            .is_some_and(|len| len <= max)
-        {
+        if request_body::fits_in_one_read(declared.as_deref(), max) {
             let body = self.0.bytes().await.map_err(|_| BodyError::Unreadable)?;
-            // HTTP framing holds the body to its length; check all the same.
-            return if body.len() > max {
-                Err(BodyError::TooLarge)
-            } else {
-                Ok(body)
-            };
+            return request_body::check_whole(body, max);
         }
         let Ok(mut stream) = self.0.stream() else {
             return Ok(Vec::new());
         };
-        let mut body = Vec::new();
-        let mut total = 0usize;
+        let mut body = BoundedBody::new(max, drain);
         while let Some(chunk) = stream.next().await {
             let Ok(chunk) = chunk else {
-                // A body that broke off after passing the limit is still too large.
-                return Err(if total > max {
-                    BodyError::TooLarge
-                } else {
-                    BodyError::Unreadable
-                });
+                return Err(body.broken());
             };
-            total = total.saturating_add(chunk.len());
-            if total > max {
-                if total >= drain {
-                    break;
-                }
-                continue;
+            if body.push(&chunk) == Next::Stop {
+                break;
             }
-            body.extend_from_slice(&chunk);
         }
-        if total > max {
-            Err(BodyError::TooLarge)
-        } else {
-            Ok(body)
-        }
+        body.finish()
     }
 }

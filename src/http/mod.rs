@@ -5,6 +5,7 @@
 
 pub mod body;
 pub mod error;
+pub mod request_body;
 
 /// Sent on every response the Worker makes; `frontend/public/_headers` sends
 /// the same on static assets (a unit test keeps the two equal).

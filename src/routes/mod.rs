@@ -15,6 +15,7 @@ use crate::auth::{signin as signin_cookie, AuthError};
 use crate::config::Config;
 use crate::http::body::{self, RequestError, MAX_BODY, MAX_DRAIN};
 use crate::http::error::{ApiError, RouteError};
+pub use crate::http::request_body::BodyError;
 use crate::http::{RequestHead, Response};
 use oauth2::AsyncHttpClient;
 use serde::Serialize;
@@ -22,12 +23,6 @@ use std::cell::RefCell;
 
 /// `Retry-After` for `429`: the rate-limit binding's period.
 pub const RATE_LIMIT_PERIOD_SECS: u32 = 60;
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum BodyError {
-    TooLarge,
-    Unreadable,
-}
 
 /// The request body, read only when a route wants it.
 #[allow(async_fn_in_trait)]

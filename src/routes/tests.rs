@@ -4,6 +4,7 @@ use super::*;
 use crate::config::tests::{config_from, good_bindings, good_config};
 use crate::oidc::tests::{good_id_token, token_answer, CLIENT_ID};
 use crate::testkit::{block_on, jwt, Answer, FakeBody, FakeHttp, FakePlatform};
+use crate::token::Keyring;
 
 const NOW: u64 = 1_800_000_000;
 const ORIGIN: &str = "https://app.example";
@@ -201,7 +202,7 @@ fn rejects_login_without_state() {
 }
 
 #[test]
-fn rejects_foreign_redirect_uri_after_state() {
+fn rejects_foreign_redirect_uri_with_a_good_state() {
     let config = good_config();
     let p = google_ok();
     let (cookie, state) = started(&p, &config);
@@ -209,6 +210,18 @@ fn rejects_foreign_redirect_uri_after_state() {
         "redirectUri": "https://evil.example/torii/redirect.html"});
     let o = call(&p, &config, &login_head(&cookie), &body.to_string());
     assert_eq!(error_code(&o), "redirect_uri_not_allowed");
+}
+
+#[test]
+fn checks_the_state_before_the_redirect_uri() {
+    let config = good_config();
+    let p = google_ok();
+    let (cookie, _) = started(&p, &config);
+    let body = serde_json::json!({"authorizationCode": "c", "state": "not-this-browser-s",
+        "redirectUri": "https://evil.example/torii/redirect.html"});
+    let o = call(&p, &config, &login_head(&cookie), &body.to_string());
+    assert_eq!(error_code(&o), "invalid_state");
+    assert!(p.http.seen().is_empty(), "Google was asked");
 }
 
 #[test]
@@ -480,4 +493,87 @@ fn bearer_parsing() {
     assert_eq!(bearer_token(Some("Bearer a b")), none);
     assert_eq!(bearer_token(Some("Basic abc")), none);
     assert_eq!(bearer_token(None), none);
+}
+
+/// A token of the classic Flask backend, minted by itsdangerous 2.2.0
+/// (`TimedSerializer`, HMAC-SHA1) and recorded in tests/vectors.
+fn flask_vector() -> (String, String, u64, u64) {
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/vectors/itsdangerous.json"
+    );
+    let text = std::fs::read_to_string(path).expect("the itsdangerous vectors");
+    let all: serde_json::Value = serde_json::from_str(&text).expect("vectors are JSON");
+    let v = all["vectors"]
+        .as_array()
+        .and_then(|vs| vs.iter().find(|v| v["name"] == "flask_plain"))
+        .expect("the flask_plain vector");
+    let field = |k: &str| v[k].as_str().expect(k).to_string();
+    let number = |k: &str| v[k].as_u64().expect(k);
+    (
+        field("token"),
+        field("signed_with"),
+        number("timestamp"),
+        number("now"),
+    )
+}
+
+/// The Flask-era key as a fallback beside a current key of today's length.
+fn flask_config(accept: bool) -> Config {
+    let (_, flask_key, _, _) = flask_vector();
+    let mut b = good_bindings();
+    b.insert("SECRET_KEY_FALLBACKS", flask_key);
+    b.insert("MAX_TOKEN_AGE", "86400".into());
+    if accept {
+        b.insert("ACCEPT_FLASK_TOKENS", "true".into());
+    }
+    config_from(&b)
+}
+
+fn reauth_at(config: &Config, now: u64, token: &str) -> Outcome {
+    let p = google_ok();
+    p.now.set(now);
+    let body = serde_json::json!({ "auth_token": token }).to_string();
+    call(&p, config, &head("POST", "/reauth"), &body)
+}
+
+#[test]
+fn reauth_upgrades_a_flask_token_when_allowed() {
+    let (token, _, minted_at, now) = flask_vector();
+    let config = flask_config(true);
+    let o = reauth_at(&config, now, &token);
+    assert_eq!(o.response.status, 200, "{:?}", json(&o));
+    let body = json(&o);
+    assert_eq!(body["user_info"]["email"], "jane.doe@example.com");
+    let new_token = body["auth_token"].as_str().unwrap();
+    assert_ne!(new_token, token);
+    // The new token is today's format under the current key alone, and the
+    // session counts from the old token's timestamp.
+    let current_only = Keyring::new(good_bindings()["SECRET_KEY"].as_str(), &[]);
+    let unsigned = current_only.unsign(new_token, 60, now).unwrap();
+    let payload: serde_json::Value = serde_json::from_slice(&unsigned.payload).unwrap();
+    assert_eq!(payload["auth_time"], minted_at);
+    assert_eq!(payload["user_info"], body["user_info"]);
+    assert_eq!(o.audit.map(|a| a.renewed), Some(Some(true)));
+}
+
+#[test]
+fn reauth_refuses_a_flask_token_unless_allowed() {
+    let (token, _, _, now) = flask_vector();
+    let o = reauth_at(&flask_config(false), now, &token);
+    assert_eq!(o.response.status, 401);
+    assert_eq!(error_code(&o), "invalid_token");
+}
+
+#[test]
+fn api_me_never_takes_a_flask_token() {
+    let (token, _, _, now) = flask_vector();
+    let p = google_ok();
+    p.now.set(now);
+    let h = RequestHead {
+        authorization: Some(format!("Bearer {token}")),
+        ..head("GET", "/api/me")
+    };
+    let o = call(&p, &flask_config(true), &h, "");
+    assert_eq!(error_code(&o), "invalid_token");
 }
