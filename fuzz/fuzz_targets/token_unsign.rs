@@ -8,7 +8,6 @@
 use edge_login::auth::session::{self, Lifetimes};
 use edge_login::auth::signin;
 use edge_login::config::SIGNIN_SALT;
-use edge_login::http::body::StateField;
 use edge_login::token::{Keyring, TokenError};
 use edge_login_fuzz::{CURRENT, FALLBACKS};
 use libfuzzer_sys::fuzz_target;
@@ -49,6 +48,5 @@ fuzz_target!(|data: &[u8]| {
     };
     assert!(session::reauth(ring, &token, limits, NOW, true).is_err());
     assert!(session::verify(ring, &token, limits, NOW).is_err());
-    let state = StateField::Value(token.to_string());
-    assert!(signin::check(signin_ring, Some(&token), &state, NOW).is_err());
+    assert!(signin::check(signin_ring, Some(&token), Some(&token), NOW).is_err());
 });

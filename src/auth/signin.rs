@@ -2,7 +2,6 @@
 //! the PKCE verifier, kept in a short-lived signed cookie (RFC 9700 §2.1).
 
 use crate::auth::AuthError;
-use crate::http::body::StateField;
 use crate::token::{Keyring, TokenError};
 use base64::engine::general_purpose::URL_SAFE_NO_PAD as B64;
 use oauth2::{PkceCodeChallenge, PkceCodeVerifier};
@@ -90,11 +89,12 @@ pub struct Checked {
 }
 
 /// The cookie must be ours, younger than ten minutes, and hold the state the
-/// body carries (compared in constant time).
+/// body carries (compared in constant time). `state` is `None` when the body
+/// has no state string (absent, `null`, or another type).
 pub fn check(
     keyring: &Keyring,
     cookie: Option<&str>,
-    state: &StateField,
+    state: Option<&str>,
     now: u64,
 ) -> Result<Checked, AuthError> {
     let cookie = cookie.ok_or(AuthError::InvalidState(
@@ -111,14 +111,9 @@ pub fn check(
     let payload: CookiePayload = serde_json::from_slice(&unsigned.payload).map_err(|_| {
         AuthError::InvalidState("The sign-in cookie is not valid; please start again.")
     })?;
-    let sent = match state {
-        StateField::Value(s) => s,
-        StateField::Absent | StateField::NotAString => {
-            return Err(AuthError::InvalidState(
-                "The sign-in request carries no state string; please start again.",
-            ))
-        }
-    };
+    let sent = state.ok_or(AuthError::InvalidState(
+        "The sign-in request carries no state string; please start again.",
+    ))?;
     if !bool::from(sent.as_bytes().ct_eq(payload.state.as_bytes())) {
         return Err(AuthError::InvalidState(
             "The sign-in state does not match this browser's; please start again.",
@@ -142,8 +137,8 @@ mod tests {
         Keyring::with_salt(crate::config::SIGNIN_SALT, "k", &[])
     }
 
-    fn value(s: &str) -> StateField {
-        StateField::Value(s.to_string())
+    fn value(s: &str) -> Option<&str> {
+        Some(s)
     }
 
     #[test]
@@ -152,7 +147,7 @@ mod tests {
         let checked = check(
             &keyring(),
             Some(&started.cookie),
-            &value(&started.state),
+            value(&started.state),
             NOW,
         )
         .unwrap();
@@ -176,7 +171,7 @@ mod tests {
     #[test]
     fn rejects_missing_cookie() {
         assert!(matches!(
-            check(&keyring(), None, &value("s"), NOW),
+            check(&keyring(), None, value("s"), NOW),
             Err(AuthError::InvalidState(_))
         ));
     }
@@ -185,26 +180,25 @@ mod tests {
     fn rejects_other_browsers_cookie() {
         let mine = start(&keyring(), NOW);
         let theirs = start(&keyring(), NOW);
-        assert!(check(&keyring(), Some(&theirs.cookie), &value(&mine.state), NOW).is_err());
+        assert!(check(&keyring(), Some(&theirs.cookie), value(&mine.state), NOW).is_err());
     }
 
     #[test]
     fn rejects_expired_cookie() {
         let s = start(&keyring(), NOW - COOKIE_MAX_AGE - 1);
-        assert!(check(&keyring(), Some(&s.cookie), &value(&s.state), NOW).is_err());
+        assert!(check(&keyring(), Some(&s.cookie), value(&s.state), NOW).is_err());
     }
 
     #[test]
     fn rejects_missing_state() {
         let s = start(&keyring(), NOW);
-        assert!(check(&keyring(), Some(&s.cookie), &StateField::Absent, NOW).is_err());
-        assert!(check(&keyring(), Some(&s.cookie), &StateField::NotAString, NOW).is_err());
+        assert!(check(&keyring(), Some(&s.cookie), None, NOW).is_err());
     }
 
     #[test]
     fn rejects_cookie_signed_with_session_key() {
         let s = start(&Keyring::new("k", &[]), NOW);
-        assert!(check(&keyring(), Some(&s.cookie), &value(&s.state), NOW).is_err());
+        assert!(check(&keyring(), Some(&s.cookie), value(&s.state), NOW).is_err());
     }
 
     #[test]

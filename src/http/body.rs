@@ -72,6 +72,16 @@ pub enum StateField {
     Value(String),
 }
 
+impl StateField {
+    /// The state string, if the body carries one.
+    pub fn as_str(&self) -> Option<&str> {
+        match self {
+            StateField::Value(s) => Some(s),
+            StateField::Absent | StateField::NotAString => None,
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LoginBody {
     pub authorization_code: String,

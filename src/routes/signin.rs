@@ -49,7 +49,7 @@ async fn login_flow<P: Platform>(call: &Call<'_, P>) -> Result<Response, ApiErro
     let checked = signin::check(
         config.signin_keyring()?,
         signin::cookie_value(head.cookie.as_deref()),
-        &state,
+        state.as_str(),
         now,
     )?;
     let redirect_uri = choose_redirect_uri(
