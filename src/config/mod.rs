@@ -1,7 +1,8 @@
-//! Configuration read from Worker bindings, once per request, into a plain
-//! struct. A binding that is missing or invalid is remembered as an error and
-//! only reported by the routes that need it, so `/auth/config` keeps working
-//! while `SECRET_KEY` is still unset.
+//! Configuration: the Worker's bindings read into a plain struct (once per
+//! isolate, by the edge), the keys derived from them. A binding that is
+//! missing or invalid is remembered as a `ConfigError` and only reported by
+//! the routes that need it, so `/auth/config` keeps working while
+//! `SECRET_KEY` is still unset. Uses `token` only.
 
 mod secret;
 
