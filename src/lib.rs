@@ -13,6 +13,7 @@ pub mod config;
 pub mod http;
 pub mod oidc;
 pub mod routes;
+pub mod store;
 pub mod token;
 
 #[cfg(any(test, feature = "testkit"))]
