@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# The wasm size budget (issue 5): the module `wrangler deploy` uploads,
-# build/index_bg.wasm, gzip -9 compressed, must stay within 200 KB
-# (200,000 bytes). Size is deterministic for a given build, so this is a plain
+# The wasm size budget (issue 5, raised by issue 10): the module `wrangler
+# deploy` uploads, build/index_bg.wasm, gzip -9 compressed, must stay within
+# 215 KB (215,000 bytes). Size is deterministic for a given build, so this is a plain
 # test: it prints the size and the budget and fails when the budget is broken.
 # It measures what scripts/build-worker.sh built (scripts/test.sh builds it
 # just before); WASM=path checks another file.
@@ -9,7 +9,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-BUDGET=200000
+# 200 KB until issue 10, which put the session store in the same module (a
+# workers-rs Durable Object with SQL storage, its protocol and client; a
+# minimal such object measured 7.5 KB gzipped).
+BUDGET=215000
 wasm="${WASM:-build/index_bg.wasm}"
 
 if [ ! -f "$wasm" ]; then

@@ -4,6 +4,7 @@
 
 mod fetch_client;
 mod platform;
+mod session_store;
 
 use crate::config::Config;
 use crate::http::error::{ApiError, RouteError};

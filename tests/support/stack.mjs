@@ -63,7 +63,7 @@ const tomlString = (s) => JSON.stringify(String(s));
 
 // The repo's wrangler.toml, split in sections; [build], [vars] and
 // [[ratelimits]] are replaced, `main` and `assets.directory` made absolute.
-function deriveConfig({ main, assetsDir, vars, rateLimit, name }) {
+function deriveConfig({ main, assetsDir, vars, rateLimit, name, sessions = true }) {
   const src = readFileSync(path.join(REPO, 'wrangler.toml'), 'utf8');
   const sections = [];
   let current = { header: null, lines: [] };
@@ -89,6 +89,9 @@ function deriveConfig({ main, assetsDir, vars, rateLimit, name }) {
     }
     if (hdr === '[build]' || hdr === '[[ratelimits]]' || hdr?.startsWith('[ratelimits') || hdr?.startsWith('[build.')) continue;
     if (hdr?.startsWith('[env.')) continue; // environments are not for tests
+    // sessions (issue 10): without the SESSIONS binding and its migration the
+    // Worker is stateless (CONTRACT.md "Sessions").
+    if (!sessions && (hdr === '[[durable_objects.bindings]]' || hdr === '[[migrations]]')) continue;
     let lines = sec.lines;
     if (hdr === null) {
       lines = lines.map((l) =>
@@ -160,6 +163,11 @@ async function waitUntilUp(baseUrl, child, logs, timeoutMs) {
  * @param {number} [o.port]     fixed port for wrangler dev (default: a free one)
  * @param {number} [o.timeoutMs=90000]
  * @param {boolean} [o.echo]    also print wrangler's output (or env STACK_ECHO=1)
+ * @param {boolean} [o.sessions] keep the SESSIONS Durable Object binding and its
+ *        migration from wrangler.toml (default: true, false when env
+ *        EDGE_LOGIN_SESSIONS=off); false is the stateless Worker.
+ * @param {string} [o.persistTo] wrangler's --persist-to dir (default: a new one in
+ *        the stack's temporary dir); the same dir again is a restart with the state kept.
  */
 export async function startStack(o = {}) {
   const main = path.resolve(o.main ?? process.env.EDGE_LOGIN_WORKER ?? path.join(REPO, 'build', 'worker', 'shim.mjs'));
@@ -195,10 +203,11 @@ export async function startStack(o = {}) {
   const rateLimit = o.rateLimit === undefined ? { limit: 10000, period: 60 } : o.rateLimit;
 
   const dir = mkdtempSync(path.join(os.tmpdir(), 'edge-login-stack-'));
-  const persist = path.join(dir, 'state');
-  mkdirSync(persist);
+  const persist = o.persistTo ?? path.join(dir, 'state');
+  mkdirSync(persist, { recursive: true });
   const name = 'edge-login';
-  const { toml, vars } = deriveConfig({ main, assetsDir, vars: { ...defaults, ...o.vars }, rateLimit, name });
+  const sessions = o.sessions ?? process.env.EDGE_LOGIN_SESSIONS !== 'off';
+  const { toml, vars } = deriveConfig({ main, assetsDir, vars: { ...defaults, ...o.vars }, rateLimit, name, sessions });
   writeFileSync(path.join(dir, 'wrangler.toml'), toml);
   const devVars = Object.entries(secrets)
     .filter(([, v]) => v !== undefined && v !== null)
@@ -297,6 +306,8 @@ export async function startStack(o = {}) {
     mock,
     vars,
     secrets,
+    sessions,
+    persistTo: persist,
     dir,
     stop,
     logs: () => out,

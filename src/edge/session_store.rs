@@ -1,0 +1,407 @@
+//! The `SessionStore` Durable Object (SQLite-backed, `SESSIONS`): SQL under
+//! `store::object`'s logic, its clock and its alarm; and the Worker's
+//! `store::Transport` over a stub, with the 5 s deadline.
+
+use crate::config::Config;
+use crate::store::object::{self, next_alarm, prune};
+use crate::store::protocol::{encode, StoreAnswer, StoreRequest};
+use crate::store::storage::{Cutoff, Storage};
+use crate::store::{Limits, SessionRecord, StoreError, Transport, STORE_TIMEOUT_SECS};
+use futures_util::future::{select, Either};
+use std::cell::{Cell, OnceCell};
+use std::time::Duration;
+use worker::js_sys::{self, Uint8Array};
+use worker::wasm_bindgen::JsValue;
+use worker::{
+    console_error, durable_object, web_sys, Date, Delay, DurableObject, Env, ObjectNamespace,
+    Request, Response, Result, ScheduledTime, SqlStorage, SqlStorageValue, State,
+};
+
+/// How soon the alarm tries again when it could not do its work.
+const ALARM_RETRY_MS: f64 = 3_600_000.0;
+
+#[durable_object(alarm)]
+pub struct SessionStore {
+    state: State,
+    env: Env,
+    schema_ready: Cell<bool>,
+    limits: OnceCell<Option<Limits>>,
+}
+
+impl DurableObject for SessionStore {
+    fn new(state: State, env: Env) -> Self {
+        SessionStore {
+            state,
+            env,
+            schema_ready: Cell::new(false),
+            limits: OnceCell::new(),
+        }
+    }
+
+    async fn fetch(&self, mut req: Request) -> Result<Response> {
+        let answer = match req.bytes().await {
+            Ok(bytes) => match serde_json::from_slice::<StoreRequest>(&bytes) {
+                Ok(request) => self.serve(request).await,
+                Err(e) => failed(format!("not a store request: {e}")),
+            },
+            Err(e) => failed(format!("unreadable request: {e}")),
+        };
+        Response::from_bytes(encode(&answer))
+    }
+
+    async fn alarm(&self) -> Result<Response> {
+        let storage = self.state.storage();
+        let outcome = match (self.limits(), self.sql()) {
+            (Some(limits), Ok(mut sql)) => prune(&mut sql, now(), limits)
+                .and_then(|_| next_alarm(&mut sql, limits))
+                .map(|next| next.map(|secs| secs as f64 * 1000.0)),
+            (None, _) => Err(StoreError::Storage(
+                "MAX_TOKEN_AGE or MAX_SESSION_AGE is invalid".into(),
+            )),
+            (_, Err(e)) => Err(e),
+        };
+        let next_ms = match outcome {
+            Ok(next) => next,
+            Err(e) => {
+                // Nothing is lost by pruning later; try again in an hour.
+                console_error!(r#"{{"event":"session_store_alarm_error","detail":"{e}"}}"#);
+                Some(Date::now().as_millis() as f64 + ALARM_RETRY_MS)
+            }
+        };
+        if let Some(ms) = next_ms {
+            storage.set_alarm(at(ms)).await?;
+        }
+        Response::empty()
+    }
+}
+
+impl SessionStore {
+    async fn serve(&self, request: StoreRequest) -> StoreAnswer {
+        let Some(limits) = self.limits() else {
+            return failed("MAX_TOKEN_AGE or MAX_SESSION_AGE is invalid".into());
+        };
+        let mut sql = match self.sql() {
+            Ok(sql) => sql,
+            Err(e) => return failed(e.to_string()),
+        };
+        let adds_rows = matches!(
+            request,
+            StoreRequest::Create { .. } | StoreRequest::SpendState { .. }
+        );
+        let answer = object::serve(&mut sql, request, now(), limits);
+        if adds_rows && !matches!(answer, StoreAnswer::Failed { .. }) {
+            // The answer stands even if arming fails: the next row that is
+            // added, or the next alarm, arms it again.
+            if let Err(e) = self.arm_alarm(&mut sql, limits).await {
+                console_error!(r#"{{"event":"session_store_alarm_error","detail":"{e}"}}"#);
+            }
+        }
+        answer
+    }
+
+    /// Sets the alarm for the first row to become unusable, unless one is
+    /// set already for that time or sooner.
+    async fn arm_alarm(&self, sql: &mut SqlSessions, limits: Limits) -> Result<()> {
+        let Ok(Some(next)) = next_alarm(sql, limits) else {
+            return Ok(());
+        };
+        let next_ms = next as f64 * 1000.0;
+        let storage = self.state.storage();
+        match storage.get_alarm().await? {
+            Some(current) if (current as f64) <= next_ms => Ok(()),
+            _ => storage.set_alarm(at(next_ms)).await,
+        }
+    }
+
+    /// The object reads the two lifetimes from the same bindings as the
+    /// Worker (it is the same script), and nothing else: no secrets.
+    fn limits(&self) -> Option<Limits> {
+        *self.limits.get_or_init(|| {
+            let config = Config::from_lookup(|name| match name {
+                "MAX_TOKEN_AGE" | "MAX_SESSION_AGE" => {
+                    self.env.var(name).ok().map(|v| v.to_string())
+                }
+                _ => None,
+            });
+            Some(Limits {
+                max_token_age: config.max_token_age().ok()?,
+                max_session_age: config.max_session_age().ok()?,
+            })
+        })
+    }
+
+    fn sql(&self) -> std::result::Result<SqlSessions, StoreError> {
+        let sql = SqlSessions {
+            sql: self.state.storage().sql(),
+        };
+        if !self.schema_ready.get() {
+            sql.run(
+                "CREATE TABLE IF NOT EXISTS sessions (id TEXT PRIMARY KEY, user_id TEXT NOT NULL, \
+                 created_at INTEGER NOT NULL, last_seen_at INTEGER NOT NULL, \
+                 user_agent TEXT NOT NULL)",
+                vec![],
+            )?;
+            sql.run(
+                "CREATE TABLE IF NOT EXISTS spent_states (key TEXT PRIMARY KEY, \
+                 expires_at INTEGER NOT NULL)",
+                vec![],
+            )?;
+            self.schema_ready.set(true);
+        }
+        Ok(sql)
+    }
+}
+
+fn failed(detail: String) -> StoreAnswer {
+    StoreAnswer::Failed { detail }
+}
+
+fn now() -> u64 {
+    Date::now().as_millis() / 1000
+}
+
+fn at(epoch_ms: f64) -> ScheduledTime {
+    ScheduledTime::new(js_sys::Date::new(&JsValue::from_f64(epoch_ms)))
+}
+
+// ---------------------------------------------------------------- SQL storage
+
+struct SqlSessions {
+    sql: SqlStorage,
+}
+
+type Rows = Vec<Vec<SqlStorageValue>>;
+
+fn int(value: u64) -> SqlStorageValue {
+    // Epoch seconds are far inside SQLite's and JavaScript's safe integers.
+    SqlStorageValue::Integer(i64::try_from(value).unwrap_or(i64::MAX))
+}
+
+fn text(value: &str) -> SqlStorageValue {
+    SqlStorageValue::String(value.to_string())
+}
+
+fn storage_error(e: worker::Error) -> StoreError {
+    StoreError::Storage(e.to_string())
+}
+
+impl SqlSessions {
+    /// Runs a statement to its end; answers the rows it wrote.
+    fn run(
+        &self,
+        query: &str,
+        bindings: Vec<SqlStorageValue>,
+    ) -> std::result::Result<u32, StoreError> {
+        let cursor = self.sql.exec(query, bindings).map_err(storage_error)?;
+        for row in cursor.raw() {
+            row.map_err(storage_error)?;
+        }
+        Ok(u32::try_from(cursor.rows_written()).unwrap_or(u32::MAX))
+    }
+
+    fn rows(
+        &self,
+        query: &str,
+        bindings: Vec<SqlStorageValue>,
+    ) -> std::result::Result<Rows, StoreError> {
+        let cursor = self.sql.exec(query, bindings).map_err(storage_error)?;
+        cursor
+            .raw()
+            .collect::<Result<Rows>>()
+            .map_err(storage_error)
+    }
+}
+
+fn as_u64(value: Option<&SqlStorageValue>) -> std::result::Result<u64, StoreError> {
+    match value {
+        Some(SqlStorageValue::Integer(i)) => u64::try_from(*i).map_err(|_| bad_row()),
+        Some(SqlStorageValue::Float(f)) if f.fract() == 0.0 && *f >= 0.0 => Ok(*f as u64),
+        _ => Err(bad_row()),
+    }
+}
+
+fn as_string(value: Option<&SqlStorageValue>) -> std::result::Result<String, StoreError> {
+    match value {
+        Some(SqlStorageValue::String(s)) => Ok(s.clone()),
+        _ => Err(bad_row()),
+    }
+}
+
+fn bad_row() -> StoreError {
+    StoreError::Storage("a row of an unexpected shape".into())
+}
+
+const SESSION_COLUMNS: &str = "id, user_id, created_at, last_seen_at, user_agent";
+
+fn session_of(row: &[SqlStorageValue]) -> std::result::Result<SessionRecord, StoreError> {
+    Ok(SessionRecord {
+        id: as_string(row.first())?,
+        user: as_string(row.get(1))?,
+        created_at: as_u64(row.get(2))?,
+        last_seen_at: as_u64(row.get(3))?,
+        user_agent: as_string(row.get(4))?,
+    })
+}
+
+impl Storage for SqlSessions {
+    fn insert_session(&mut self, r: &SessionRecord) -> std::result::Result<(), StoreError> {
+        self.run(
+            "INSERT INTO sessions (id, user_id, created_at, last_seen_at, user_agent) \
+             VALUES (?, ?, ?, ?, ?)",
+            vec![
+                text(&r.id),
+                text(&r.user),
+                int(r.created_at),
+                int(r.last_seen_at),
+                text(&r.user_agent),
+            ],
+        )
+        .map(|_| ())
+    }
+
+    fn session(
+        &mut self,
+        user: &str,
+        id: &str,
+    ) -> std::result::Result<Option<SessionRecord>, StoreError> {
+        let rows = self.rows(
+            &format!("SELECT {SESSION_COLUMNS} FROM sessions WHERE id = ? AND user_id = ?"),
+            vec![text(id), text(user)],
+        )?;
+        rows.first().map(|row| session_of(row)).transpose()
+    }
+
+    fn set_last_seen(
+        &mut self,
+        user: &str,
+        id: &str,
+        at: u64,
+    ) -> std::result::Result<(), StoreError> {
+        self.run(
+            "UPDATE sessions SET last_seen_at = ? WHERE id = ? AND user_id = ?",
+            vec![int(at), text(id), text(user)],
+        )
+        .map(|_| ())
+    }
+
+    fn delete_session(&mut self, user: &str, id: &str) -> std::result::Result<u32, StoreError> {
+        self.run(
+            "DELETE FROM sessions WHERE id = ? AND user_id = ?",
+            vec![text(id), text(user)],
+        )
+    }
+
+    fn delete_user_sessions(&mut self, user: &str) -> std::result::Result<u32, StoreError> {
+        self.run("DELETE FROM sessions WHERE user_id = ?", vec![text(user)])
+    }
+
+    fn user_sessions(&mut self, user: &str) -> std::result::Result<Vec<SessionRecord>, StoreError> {
+        self.rows(
+            &format!("SELECT {SESSION_COLUMNS} FROM sessions WHERE user_id = ?"),
+            vec![text(user)],
+        )?
+        .iter()
+        .map(|row| session_of(row))
+        .collect()
+    }
+
+    fn delete_sessions_before(&mut self, cutoff: Cutoff) -> std::result::Result<u32, StoreError> {
+        self.run(
+            "DELETE FROM sessions WHERE created_at < ? OR last_seen_at < ?",
+            vec![int(cutoff.created_before), int(cutoff.seen_before)],
+        )
+    }
+
+    fn earliest_session(&mut self) -> std::result::Result<Option<(u64, u64)>, StoreError> {
+        let rows = self.rows(
+            "SELECT MIN(created_at), MIN(last_seen_at) FROM sessions",
+            vec![],
+        )?;
+        match rows.first().map(Vec::as_slice) {
+            // MIN over no rows is NULL.
+            Some([SqlStorageValue::Null, ..]) | None => Ok(None),
+            Some(row) => Ok(Some((as_u64(row.first())?, as_u64(row.get(1))?))),
+        }
+    }
+
+    fn insert_state(
+        &mut self,
+        key: &str,
+        expires_at: u64,
+    ) -> std::result::Result<bool, StoreError> {
+        self.run(
+            "INSERT OR IGNORE INTO spent_states (key, expires_at) VALUES (?, ?)",
+            vec![text(key), int(expires_at)],
+        )
+        .map(|written| written > 0)
+    }
+
+    fn delete_states_before(&mut self, now: u64) -> std::result::Result<u32, StoreError> {
+        self.run(
+            "DELETE FROM spent_states WHERE expires_at < ?",
+            vec![int(now)],
+        )
+    }
+
+    fn earliest_state_expiry(&mut self) -> std::result::Result<Option<u64>, StoreError> {
+        let rows = self.rows("SELECT MIN(expires_at) FROM spent_states", vec![])?;
+        match rows.first().map(Vec::as_slice) {
+            Some([SqlStorageValue::Null, ..]) | None => Ok(None),
+            Some(row) => as_u64(row.first()).map(Some),
+        }
+    }
+}
+
+// ---------------------------------------------------------------- the Worker's side
+
+/// Carries store requests to the `SESSIONS` objects.
+// The routes take it in the next step (issue 10, phase 2).
+#[allow(dead_code)]
+pub struct StubTransport {
+    namespace: ObjectNamespace,
+}
+
+#[allow(dead_code)]
+impl StubTransport {
+    /// `None` when `SESSIONS` is not bound: the stateless Worker.
+    pub fn from_env(env: &Env) -> Option<Self> {
+        env.durable_object("SESSIONS")
+            .ok()
+            .map(|namespace| StubTransport { namespace })
+    }
+}
+
+impl Transport for StubTransport {
+    async fn send(&self, object: &str, body: Vec<u8>) -> std::result::Result<Vec<u8>, StoreError> {
+        let unavailable = |e: worker::Error| StoreError::Unavailable(e.to_string());
+        let stub = self.namespace.get_by_name(object).map_err(unavailable)?;
+        // web_sys' RequestInit directly, as in fetch_client.rs: worker's
+        // wrapper links a serializer this request never needs.
+        let init = web_sys::RequestInit::new();
+        init.set_method("POST");
+        init.set_body(&Uint8Array::from(body.as_slice()));
+        let request: Request =
+            web_sys::Request::new_with_str_and_init("https://session-store.invalid/", &init)
+                .map_err(|e| StoreError::Unavailable(format!("{e:?}")))?
+                .into();
+        let call = async {
+            let mut response = stub
+                .fetch_with_request(request)
+                .await
+                .map_err(unavailable)?;
+            if response.status_code() != 200 {
+                return Err(StoreError::Unavailable(format!(
+                    "the object answered {}",
+                    response.status_code()
+                )));
+            }
+            response.bytes().await.map_err(unavailable)
+        };
+        let deadline = Delay::from(Duration::from_secs(STORE_TIMEOUT_SECS));
+        let outcome = match select(Box::pin(call), deadline).await {
+            Either::Left((answer, _)) => answer,
+            Either::Right(((), _)) => Err(StoreError::Timeout),
+        };
+        outcome
+    }
+}
