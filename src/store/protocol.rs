@@ -11,7 +11,9 @@ use sha2::{Digest, Sha256};
 pub const STATE_SHARDS: usize = 256;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "op", rename_all = "snake_case")]
+// Externally tagged (serde's default): an internally tagged enum buffers
+// the whole object before choosing a variant, which costs kilobytes of wasm.
+#[serde(rename_all = "snake_case")]
 pub enum StoreRequest {
     /// `/login`: a new session.
     Create { session: SessionRecord },
@@ -34,7 +36,7 @@ pub enum StoreRequest {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "answer", rename_all = "snake_case")]
+#[serde(rename_all = "snake_case")]
 pub enum StoreAnswer {
     Created,
     Live,

@@ -568,7 +568,7 @@ fn broken_storage_answers_failed() {
 // ------------------------------------------------------------ protocol
 
 #[test]
-fn request_is_tagged_json() {
+fn request_is_externally_tagged_json() {
     let r = StoreRequest::Check {
         user: ADA.into(),
         id: id(1),
@@ -576,7 +576,7 @@ fn request_is_tagged_json() {
     let json: serde_json::Value = serde_json::from_slice(&protocol::encode(&r)).unwrap();
     assert_eq!(
         json,
-        serde_json::json!({"op": "check", "user": ADA, "id": id(1)})
+        serde_json::json!({"check": {"user": ADA, "id": id(1)}})
     );
 }
 
@@ -783,9 +783,15 @@ fn client_refuses_an_answer_that_is_not_json() {
     ));
 }
 
+/// A canned answer that is the protocol, only not this request's.
+fn valid(json: &'static str) -> Canned {
+    assert!(serde_json::from_str::<StoreAnswer>(json).is_ok(), "{json}");
+    Canned(json)
+}
+
 #[test]
 fn client_refuses_the_answer_to_another_request() {
-    let client = Client::new(Canned(r#"{"answer":"state_fresh"}"#));
+    let client = Client::new(valid(r#""state_fresh""#));
     assert!(matches!(
         block_on(client.check(ADA, &id(1))),
         Err(StoreError::BadAnswer(_))
@@ -794,8 +800,8 @@ fn client_refuses_the_answer_to_another_request() {
 
 #[test]
 fn client_never_reads_a_listing_as_live_for_end() {
-    let client = Client::new(Canned(
-        r#"{"answer":"sessions","sessions":[{"id":"AAAAAAAAAAAAAAAAAAAAAA","created_at":1,"last_seen_at":1,"user_agent":""}]}"#,
+    let client = Client::new(valid(
+        r#"{"sessions":{"sessions":[{"id":"AAAAAAAAAAAAAAAAAAAAAA","created_at":1,"last_seen_at":1,"user_agent":""}]}}"#,
     ));
     match block_on(client.end(ADA, &id(1))) {
         Err(StoreError::BadAnswer(detail)) => assert!(!detail.contains("AAAAAAAA")),
