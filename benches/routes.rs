@@ -76,6 +76,7 @@ fn head(method: &str, path: &str, cookie: Option<&str>) -> RequestHead {
         authorization: None,
         cookie: cookie.map(str::to_string),
         client_ip: Some("203.0.113.7".to_string()),
+        user_agent: None,
     }
 }
 

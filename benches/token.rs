@@ -66,7 +66,7 @@ fn python_side(token: &str) -> Result<serde_json::Value, String> {
 
 fn main() {
     let keyring = Keyring::new(SECRET, &[]);
-    let token = session::issue(&keyring, USER_INFO, AUTH_TIME, SIGNED_AT);
+    let token = session::issue(&keyring, USER_INFO, AUTH_TIME, None, SIGNED_AT);
     // The token must be good, or we would time the failure path.
     let unsigned = keyring
         .unsign(&token, LIMITS.max_token_age, NOW)
@@ -89,7 +89,7 @@ fn main() {
             b.iter(|| session::verify(&keyring, black_box(&token), LIMITS, NOW))
         });
         g.bench_function("sign", |b| {
-            b.iter(|| session::issue(&keyring, black_box(USER_INFO), AUTH_TIME, SIGNED_AT))
+            b.iter(|| session::issue(&keyring, black_box(USER_INFO), AUTH_TIME, None, SIGNED_AT))
         });
         g.finish();
     }

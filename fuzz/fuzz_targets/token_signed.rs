@@ -265,7 +265,7 @@ fuzz_target!(|input: Input| {
         max_session_age: input.max_session_age.max(1),
     };
     let verified = session::verify(ring, &token, limits, now);
-    let reauthed = session::reauth(ring, &token, limits, now, true);
+    let reauthed = session::reauth(ring, &token, limits, now, true, || None);
 
     // A well-formed session under a good key: exactly what CONTRACT.md says.
     if let (Some((user_info, at)), Some(ts), false) = (&session_want, want_ts, secret == STRANGER) {

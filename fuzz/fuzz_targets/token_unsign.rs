@@ -46,7 +46,7 @@ fuzz_target!(|data: &[u8]| {
         max_token_age: DAY,
         max_session_age: 30 * DAY,
     };
-    assert!(session::reauth(ring, &token, limits, NOW, true).is_err());
+    assert!(session::reauth(ring, &token, limits, NOW, true, || None).is_err());
     assert!(session::verify(ring, &token, limits, NOW).is_err());
     assert!(signin::check(signin_ring, Some(&token), Some(&token), NOW).is_err());
 });

@@ -14,4 +14,9 @@ pub enum AuthError {
     RedirectUriNotAllowed,
     /// The account policy refused the account; the sentence says why.
     AccessDenied(&'static str),
+    /// The token's session is not live in the store: signed out, ended
+    /// from another session, or never created by `/login`.
+    SessionEnded,
+    /// A session id that is not one of the user's live sessions.
+    SessionNotFound,
 }

@@ -16,14 +16,28 @@ pub fn check_account(
             "This Google account's email address is not verified, so it cannot sign in here.",
         ));
     }
+    check_allow_lists(
+        claims.email.as_deref(),
+        claims.hd.as_deref(),
+        domains,
+        emails,
+    )
+}
+
+/// The allow-lists alone: at sign-in on the id_token's claims, and again on
+/// every use of a token on its `user_info` (CONTRACT.md "Account policy" §),
+/// so that someone taken off a list is refused at their next request.
+pub fn check_allow_lists(
+    email: Option<&str>,
+    hd: Option<&str>,
+    domains: &[String],
+    emails: &[String],
+) -> Result<(), AuthError> {
     if domains.is_empty() && emails.is_empty() {
         return Ok(());
     }
-    let email = claims.email.as_deref().map(str::to_lowercase);
-    let hd_ok = claims
-        .hd
-        .as_deref()
-        .is_some_and(|hd| domains.iter().any(|d| d.eq_ignore_ascii_case(hd)));
+    let email = email.map(str::to_lowercase);
+    let hd_ok = hd.is_some_and(|hd| domains.iter().any(|d| d.eq_ignore_ascii_case(hd)));
     let email_domain_ok = email
         .as_deref()
         .and_then(|e| e.rsplit_once('@'))
@@ -125,5 +139,22 @@ mod tests {
             email_domain(&claims("Ada@Example.com", true, None)).as_deref(),
             Some("example.com")
         );
+    }
+
+    #[test]
+    fn allow_lists_alone_refuse_an_unlisted_token_holder() {
+        let domains = list(&["corp.example"]);
+        assert!(check_allow_lists(Some("a@corp.example"), None, &domains, &[]).is_ok());
+        assert!(
+            check_allow_lists(Some("a@gmail.com"), Some("corp.example"), &domains, &[]).is_ok()
+        );
+        assert!(check_allow_lists(Some("a@gmail.com"), None, &domains, &[]).is_err());
+        assert!(check_allow_lists(None, None, &domains, &[]).is_err());
+    }
+
+    #[test]
+    fn allow_lists_alone_need_no_verified_flag() {
+        // Tokens of the classic Flask backend carry no email_verified.
+        assert!(check_allow_lists(None, None, &[], &[]).is_ok());
     }
 }

@@ -12,6 +12,47 @@ pub struct Session {
     pub user_info: Box<RawValue>,
     /// When the user signed in with Google (epoch seconds).
     pub auth_time: u64,
+    /// Its session in the store (issue 10); `None` from a stateless Worker,
+    /// or a token minted outside `/login`.
+    pub sid: Option<String>,
+    /// What the store and the account policy need of `user_info`.
+    pub account: Account,
+}
+
+/// The parts of a token's `user_info` the Worker acts on.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Account {
+    /// The store's user: OpenID Connect's `sub`, or the `id` of Google's
+    /// older userinfo that classic Flask tokens carry.
+    pub user: Option<String>,
+    pub email: Option<String>,
+    pub hd: Option<String>,
+}
+
+impl Account {
+    /// A `user_info` whose fields are not strings gives no account: the
+    /// store then holds no session for it, and allow-lists refuse it.
+    pub fn of(user_info: &RawValue) -> Account {
+        #[derive(Deserialize)]
+        struct Fields {
+            #[serde(default)]
+            sub: Option<String>,
+            #[serde(default)]
+            id: Option<String>,
+            #[serde(default)]
+            email: Option<String>,
+            #[serde(default)]
+            hd: Option<String>,
+        }
+        match serde_json::from_str::<Fields>(user_info.get()) {
+            Ok(f) => Account {
+                user: f.sub.or(f.id).filter(|u| !u.is_empty()),
+                email: f.email,
+                hd: f.hd,
+            },
+            Err(_) => Account::default(),
+        }
+    }
 }
 
 /// What the lifetime checks need from the configuration.
@@ -22,8 +63,23 @@ pub struct Lifetimes {
 }
 
 /// `user_info` must be minified JSON object text (see `oidc::minify_json`).
-pub fn issue(keyring: &Keyring, user_info: &str, auth_time: u64, now: u64) -> String {
-    let payload = format!(r#"{{"user_info":{user_info},"auth_time":{auth_time}}}"#);
+/// `sid` is the session in the store, when one is bound.
+pub fn issue(
+    keyring: &Keyring,
+    user_info: &str,
+    auth_time: u64,
+    sid: Option<&str>,
+    now: u64,
+) -> String {
+    let payload = match sid {
+        // A string of ours always serializes; quoting it keeps the payload
+        // JSON whatever a minted token's sid held.
+        Some(sid) => format!(
+            r#"{{"user_info":{user_info},"auth_time":{auth_time},"sid":{}}}"#,
+            serde_json::to_string(sid).unwrap_or_else(|_| "\"\"".into())
+        ),
+        None => format!(r#"{{"user_info":{user_info},"auth_time":{auth_time}}}"#),
+    };
     keyring.sign(payload.as_bytes(), now)
 }
 
@@ -32,6 +88,8 @@ struct Payload {
     user_info: Box<RawValue>,
     #[serde(default)]
     auth_time: Option<u64>,
+    #[serde(default)]
+    sid: Option<String>,
 }
 
 fn token_error(err: TokenError) -> AuthError {
@@ -50,9 +108,11 @@ fn parse_payload(json: &[u8], timestamp: u64) -> Result<Session, AuthError> {
         return Err(AuthError::InvalidToken { presented: true });
     }
     Ok(Session {
+        account: Account::of(&payload.user_info),
         user_info: payload.user_info,
         // Tokens from before sliding sessions count from their own timestamp.
         auth_time: payload.auth_time.unwrap_or(timestamp),
+        sid: payload.sid,
     })
 }
 
@@ -79,6 +139,13 @@ pub fn verify(
     Ok(session)
 }
 
+/// `/logout`'s check: the signature only, so that a token past its age can
+/// still sign its session out.
+pub fn read_signed(keyring: &Keyring, token: &str, now: u64) -> Result<Session, AuthError> {
+    let unsigned = keyring.unsign(token, u64::MAX, now).map_err(token_error)?;
+    parse_payload(&unsigned.payload, unsigned.timestamp)
+}
+
 /// What `/reauth` answers with.
 #[derive(Debug)]
 pub struct Renewal {
@@ -87,14 +154,20 @@ pub struct Renewal {
     /// one (same `auth_time`) once it is past half its life.
     pub token: String,
     pub renewed: bool,
+    /// A classic Flask token, answered with a new-format token: its session
+    /// (`session.sid`, from `new_sid`) is new.
+    pub upgraded: bool,
 }
 
+/// `new_sid` gives the session id of an upgraded Flask token (`None`
+/// without a store); it is only called for one.
 pub fn reauth(
     keyring: &Keyring,
     token: &str,
     limits: Lifetimes,
     now: u64,
     accept_flask: bool,
+    new_sid: impl FnOnce() -> Option<String>,
 ) -> Result<Renewal, AuthError> {
     match keyring.unsign(token, limits.max_token_age, now) {
         Ok(unsigned) => {
@@ -102,17 +175,26 @@ pub fn reauth(
             check_session_age(&session, limits, now)?;
             let age = now.saturating_sub(unsigned.timestamp);
             if age > limits.max_token_age / 2 {
-                let token = issue(keyring, session.user_info.get(), session.auth_time, now);
+                // The same session: the renewed token keeps its sid.
+                let token = issue(
+                    keyring,
+                    session.user_info.get(),
+                    session.auth_time,
+                    session.sid.as_deref(),
+                    now,
+                );
                 Ok(Renewal {
                     session,
                     token,
                     renewed: true,
+                    upgraded: false,
                 })
             } else {
                 Ok(Renewal {
                     session,
                     token: token.to_string(),
                     renewed: false,
+                    upgraded: false,
                 })
             }
         }
@@ -130,12 +212,24 @@ pub fn reauth(
                 ..parse_payload(&unsigned.payload, unsigned.timestamp)?
             };
             check_session_age(&session, limits, now)?;
+            // A Flask token carries no session of ours: it starts one.
+            let session = Session {
+                sid: new_sid(),
+                ..session
+            };
             let user_info = crate::oidc::minify_json(session.user_info.get());
-            let token = issue(keyring, &user_info, session.auth_time, now);
+            let token = issue(
+                keyring,
+                &user_info,
+                session.auth_time,
+                session.sid.as_deref(),
+                now,
+            );
             Ok(Renewal {
                 session,
                 token,
                 renewed: true,
+                upgraded: true,
             })
         }
         Err(e) => Err(token_error(e)),
@@ -159,7 +253,7 @@ mod tests {
 
     #[test]
     fn issued_token_verifies() {
-        let t = issue(&keyring(), USER, NOW - 10, NOW);
+        let t = issue(&keyring(), USER, NOW - 10, None, NOW);
         let s = verify(&keyring(), &t, LIMITS, NOW).unwrap();
         assert_eq!(s.user_info.get(), USER);
         assert_eq!(s.auth_time, NOW - 10);
@@ -167,7 +261,7 @@ mod tests {
 
     #[test]
     fn rejects_token_past_max_token_age() {
-        let t = issue(&keyring(), USER, NOW - 1001, NOW - 1001);
+        let t = issue(&keyring(), USER, NOW - 1001, None, NOW - 1001);
         assert_eq!(
             verify(&keyring(), &t, LIMITS, NOW).unwrap_err(),
             AuthError::TokenExpired
@@ -176,7 +270,7 @@ mod tests {
 
     #[test]
     fn rejects_session_past_max_session_age() {
-        let t = issue(&keyring(), USER, NOW - 5001, NOW - 10);
+        let t = issue(&keyring(), USER, NOW - 5001, None, NOW - 10);
         assert_eq!(
             verify(&keyring(), &t, LIMITS, NOW).unwrap_err(),
             AuthError::TokenExpired
@@ -209,16 +303,16 @@ mod tests {
 
     #[test]
     fn reauth_returns_young_token_unchanged() {
-        let t = issue(&keyring(), USER, NOW - 100, NOW - 100);
-        let r = reauth(&keyring(), &t, LIMITS, NOW, false).unwrap();
+        let t = issue(&keyring(), USER, NOW - 100, None, NOW - 100);
+        let r = reauth(&keyring(), &t, LIMITS, NOW, false, || None).unwrap();
         assert_eq!(r.token, t);
         assert!(!r.renewed);
     }
 
     #[test]
     fn reauth_renews_token_past_half_life() {
-        let t = issue(&keyring(), USER, NOW - 4000, NOW - 501);
-        let r = reauth(&keyring(), &t, LIMITS, NOW, false).unwrap();
+        let t = issue(&keyring(), USER, NOW - 4000, None, NOW - 501);
+        let r = reauth(&keyring(), &t, LIMITS, NOW, false, || None).unwrap();
         assert!(r.renewed);
         assert_ne!(r.token, t);
         let again = verify(&keyring(), &r.token, LIMITS, NOW).unwrap();
@@ -229,8 +323,8 @@ mod tests {
     #[test]
     fn reauth_renews_fallback_signed_token_with_current_key() {
         let old = Keyring::new("old", &[]);
-        let t = issue(&old, USER, NOW - 600, NOW - 600);
-        let r = reauth(&keyring(), &t, LIMITS, NOW, false).unwrap();
+        let t = issue(&old, USER, NOW - 600, None, NOW - 600);
+        let r = reauth(&keyring(), &t, LIMITS, NOW, false, || None).unwrap();
         assert!(r.renewed);
         let current_only = Keyring::new("current", &[]);
         assert!(verify(&current_only, &r.token, LIMITS, NOW).is_ok());
@@ -238,9 +332,9 @@ mod tests {
 
     #[test]
     fn reauth_refuses_session_past_cap_even_when_token_is_fresh() {
-        let t = issue(&keyring(), USER, NOW - 6000, NOW - 1);
+        let t = issue(&keyring(), USER, NOW - 6000, None, NOW - 1);
         assert_eq!(
-            reauth(&keyring(), &t, LIMITS, NOW, false).unwrap_err(),
+            reauth(&keyring(), &t, LIMITS, NOW, false, || None).unwrap_err(),
             AuthError::TokenExpired
         );
     }
@@ -248,8 +342,80 @@ mod tests {
     #[test]
     fn reauth_rejects_garbage() {
         assert_eq!(
-            reauth(&keyring(), "garbage", LIMITS, NOW, true).unwrap_err(),
+            reauth(&keyring(), "garbage", LIMITS, NOW, true, || None).unwrap_err(),
             AuthError::InvalidToken { presented: true }
         );
+    }
+
+    const SID: &str = "AAAAAAAAAAAAAAAAAAAAAA";
+
+    #[test]
+    fn issued_token_carries_its_sid() {
+        let t = issue(&keyring(), USER, NOW, Some(SID), NOW);
+        let s = verify(&keyring(), &t, LIMITS, NOW).unwrap();
+        assert_eq!(s.sid.as_deref(), Some(SID));
+    }
+
+    #[test]
+    fn token_without_sid_reads_as_none() {
+        let t = issue(&keyring(), USER, NOW, None, NOW);
+        assert_eq!(verify(&keyring(), &t, LIMITS, NOW).unwrap().sid, None);
+    }
+
+    #[test]
+    fn renewal_keeps_the_sid() {
+        let t = issue(&keyring(), USER, NOW - 600, Some(SID), NOW - 600);
+        let r = reauth(&keyring(), &t, LIMITS, NOW, false, || {
+            panic!("not an upgrade")
+        })
+        .unwrap();
+        assert!(r.renewed && !r.upgraded);
+        let again = verify(&keyring(), &r.token, LIMITS, NOW).unwrap();
+        assert_eq!(again.sid.as_deref(), Some(SID));
+    }
+
+    #[test]
+    fn read_signed_accepts_a_token_past_its_age() {
+        let t = issue(&keyring(), USER, NOW - 100_000, Some(SID), NOW - 100_000);
+        assert!(verify(&keyring(), &t, LIMITS, NOW).is_err());
+        assert_eq!(
+            read_signed(&keyring(), &t, NOW).unwrap().sid.as_deref(),
+            Some(SID)
+        );
+    }
+
+    #[test]
+    fn read_signed_refuses_a_bad_signature() {
+        let t = issue(&Keyring::new("other", &[]), USER, NOW, Some(SID), NOW);
+        assert_eq!(
+            read_signed(&keyring(), &t, NOW).unwrap_err(),
+            AuthError::InvalidToken { presented: true }
+        );
+    }
+
+    #[test]
+    fn account_is_read_from_user_info() {
+        let s = verify(
+            &keyring(),
+            &issue(&keyring(), USER, NOW, None, NOW),
+            LIMITS,
+            NOW,
+        )
+        .unwrap();
+        assert_eq!(s.account.user.as_deref(), Some("42"));
+        assert_eq!(s.account.email.as_deref(), Some("ada@example.com"));
+        assert_eq!(s.account.hd, None);
+    }
+
+    #[test]
+    fn account_user_falls_back_to_the_older_userinfo_id() {
+        let raw = RawValue::from_string(r#"{"id":"77","email":"a@b.c"}"#.into()).unwrap();
+        assert_eq!(Account::of(&raw).user.as_deref(), Some("77"));
+    }
+
+    #[test]
+    fn account_of_odd_fields_is_empty() {
+        let raw = RawValue::from_string(r#"{"sub":42,"email":["x"]}"#.into()).unwrap();
+        assert_eq!(Account::of(&raw), Account::default());
     }
 }

@@ -80,6 +80,7 @@ async fn answer(req: Request, env: &Env, ctx: &Context) -> Result<Answer> {
         authorization: header("authorization"),
         cookie: header("cookie"),
         client_ip: header("cf-connecting-ip"),
+        user_agent: header("user-agent"),
     };
     let config = config(env);
     let platform = EdgePlatform::new(env, ctx);

@@ -1,6 +1,7 @@
 //! `routes::Platform` and `routes::Body` over the Workers runtime.
 
 use super::fetch_client::FetchClient;
+use super::session_store::StubTransport;
 use crate::http::request_body::{self, BoundedBody, Next};
 use crate::routes::{Body, BodyError, Platform};
 use futures_util::StreamExt;
@@ -12,6 +13,7 @@ use worker::{Cache, Context, Date, Env, RateLimiter, Request, Response};
 pub struct EdgePlatform<'a> {
     http: FetchClient,
     limiter: Option<RateLimiter>,
+    store: Option<StubTransport>,
     ctx: &'a Context,
 }
 
@@ -20,6 +22,7 @@ impl<'a> EdgePlatform<'a> {
         EdgePlatform {
             http: FetchClient,
             limiter: env.rate_limiter("LOGIN_LIMITER").ok(),
+            store: StubTransport::from_env(env),
             ctx,
         }
     }
@@ -32,6 +35,11 @@ thread_local! {
 
 impl Platform for EdgePlatform<'_> {
     type Http = FetchClient;
+    type Store = StubTransport;
+
+    fn store(&self) -> Option<&StubTransport> {
+        self.store.as_ref()
+    }
 
     fn http(&self) -> &FetchClient {
         &self.http

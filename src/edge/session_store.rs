@@ -355,13 +355,10 @@ impl Storage for SqlSessions {
 // ---------------------------------------------------------------- the Worker's side
 
 /// Carries store requests to the `SESSIONS` objects.
-// The routes take it in the next step (issue 10, phase 2).
-#[allow(dead_code)]
 pub struct StubTransport {
     namespace: ObjectNamespace,
 }
 
-#[allow(dead_code)]
 impl StubTransport {
     /// `None` when `SESSIONS` is not bound: the stateless Worker.
     pub fn from_env(env: &Env) -> Option<Self> {

@@ -8,6 +8,11 @@ use crate::config::{ConfigError, Problem};
 use crate::http::body::RequestError;
 use crate::http::Response;
 use crate::oidc::ProviderError;
+use crate::store::StoreError;
+
+/// `Retry-After` for `503 store_unavailable`: a client keeps its token and
+/// asks again this much later.
+pub const STORE_RETRY_AFTER_SECS: u32 = 5;
 
 /// Failures of the HTTP layer itself: routing, limits, the runtime.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -32,6 +37,9 @@ pub enum ApiError {
     Config(ConfigError),
     Auth(AuthError),
     Provider(ProviderError),
+    /// The session store did not answer: never a success, never
+    /// `session_ended`.
+    Store(StoreError),
 }
 
 impl From<RouteError> for ApiError {
@@ -52,6 +60,11 @@ impl From<ConfigError> for ApiError {
 impl From<AuthError> for ApiError {
     fn from(e: AuthError) -> Self {
         ApiError::Auth(e)
+    }
+}
+impl From<StoreError> for ApiError {
+    fn from(e: StoreError) -> Self {
+        ApiError::Store(e)
     }
 }
 impl From<ProviderError> for ApiError {
@@ -86,9 +99,13 @@ impl ApiError {
             ApiError::Config(_) => 500,
             ApiError::Auth(e) => match e {
                 AuthError::InvalidState(_) | AuthError::RedirectUriNotAllowed => 400,
-                AuthError::InvalidToken { .. } | AuthError::TokenExpired => 401,
+                AuthError::InvalidToken { .. }
+                | AuthError::TokenExpired
+                | AuthError::SessionEnded => 401,
                 AuthError::AccessDenied(_) => 403,
+                AuthError::SessionNotFound => 404,
             },
+            ApiError::Store(_) => 503,
             ApiError::Provider(e) => match e {
                 ProviderError::RedirectUriNotRegistered | ProviderError::BadRedirectUri => 400,
                 ProviderError::InvalidGrant => 401,
@@ -121,7 +138,10 @@ impl ApiError {
                 AuthError::InvalidToken { .. } => "invalid_token",
                 AuthError::TokenExpired => "token_expired",
                 AuthError::AccessDenied(_) => "access_denied",
+                AuthError::SessionEnded => "session_ended",
+                AuthError::SessionNotFound => "not_found",
             },
+            ApiError::Store(_) => "store_unavailable",
             ApiError::Provider(e) => match e {
                 ProviderError::RedirectUriNotRegistered | ProviderError::BadRedirectUri => {
                     "redirect_uri_not_allowed"
@@ -166,7 +186,16 @@ impl ApiError {
                     "The session token is not valid; please sign in again.".into()
                 }
                 AuthError::TokenExpired => "The session has expired; please sign in again.".into(),
+                AuthError::SessionEnded => {
+                    "This session has been signed out; please sign in again.".into()
+                }
+                AuthError::SessionNotFound => {
+                    "There is no such session of this account.".into()
+                }
             },
+            ApiError::Store(_) => format!(
+                "The session store could not be reached; the session is kept, please try again in {STORE_RETRY_AFTER_SECS} seconds."
+            ),
             ApiError::Provider(e) => match e {
                 ProviderError::RedirectUriNotRegistered => "Google does not accept this redirect URI: register it under Authorized redirect URIs of the OAuth client in the Google Cloud console.".into(),
                 ProviderError::BadRedirectUri => {
@@ -189,6 +218,7 @@ impl ApiError {
             ApiError::Provider(ProviderError::Upstream(detail))
             | ApiError::Provider(ProviderError::ClientRejected(detail))
             | ApiError::Route(RouteError::Internal(detail)) => Some(detail.clone()),
+            ApiError::Store(err) => Some(err.to_string()),
             ApiError::Provider(ProviderError::BadEndpoint(binding)) => {
                 Some(format!("{binding} does not parse as a URL"))
             }
@@ -223,6 +253,9 @@ impl ApiError {
             ApiError::Route(RouteError::RateLimited { retry_after_secs }) => {
                 response.header("Retry-After", retry_after_secs.to_string())
             }
+            ApiError::Store(_) => {
+                response.header("Retry-After", STORE_RETRY_AFTER_SECS.to_string())
+            }
             _ => {}
         }
         if bearer {
@@ -231,7 +264,8 @@ impl ApiError {
                     response.header("WWW-Authenticate", r#"Bearer realm="edge-login""#)
                 }
                 ApiError::Auth(AuthError::InvalidToken { presented: true })
-                | ApiError::Auth(AuthError::TokenExpired) => response.header(
+                | ApiError::Auth(AuthError::TokenExpired)
+                | ApiError::Auth(AuthError::SessionEnded) => response.header(
                     "WWW-Authenticate",
                     r#"Bearer realm="edge-login", error="invalid_token""#,
                 ),

@@ -35,6 +35,8 @@ pub struct RequestHead {
     pub authorization: Option<String>,
     pub cookie: Option<String>,
     pub client_ip: Option<String>,
+    /// Kept with a new session (its first 256 characters).
+    pub user_agent: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -72,7 +72,45 @@ pub struct Identity {
 /// The upper bound on what we accept from Google in one answer.
 pub const MAX_UPSTREAM_BODY: usize = 256 * 1024;
 
+/// The code exchanged: the id_token's claims, and the access token for the
+/// userinfo call (its `Debug` is redacted).
+#[derive(Debug)]
+pub struct Exchanged {
+    pub claims: Claims,
+    access_token: oauth2::AccessToken,
+}
+
+/// The whole sign-in: `exchange_code`, then `user_info`.
 pub async fn sign_in<C>(http: &C, x: &Exchange<'_>) -> Result<Identity, ProviderError>
+where
+    C: for<'c> AsyncHttpClient<'c>,
+{
+    let exchanged = exchange_code(http, x).await?;
+    let user_info = user_info(http, x, &exchanged).await?;
+    Ok(Identity {
+        claims: exchanged.claims,
+        user_info,
+    })
+}
+
+/// The userinfo of an exchanged code, its `sub` checked against the
+/// id_token's, minus insignificant whitespace.
+pub async fn user_info<C>(
+    http: &C,
+    x: &Exchange<'_>,
+    exchanged: &Exchanged,
+) -> Result<String, ProviderError>
+where
+    C: for<'c> AsyncHttpClient<'c>,
+{
+    let user_info = fetch_userinfo(http, x.userinfo_url, exchanged.access_token.secret()).await?;
+    check_userinfo_subject(&user_info, &exchanged.claims.sub)?;
+    Ok(minify_json(user_info.get()))
+}
+
+/// The authorization-code exchange at the token endpoint, and the
+/// id_token's checks.
+pub async fn exchange_code<C>(http: &C, x: &Exchange<'_>) -> Result<Exchanged, ProviderError>
 where
     C: for<'c> AsyncHttpClient<'c>,
 {
@@ -101,11 +139,9 @@ where
         .as_deref()
         .ok_or_else(|| ProviderError::Upstream("token answer has no id_token".into()))?;
     let claims = read_id_token(id_token, x.client_id, x.issuers)?;
-    let user_info = fetch_userinfo(http, x.userinfo_url, token.access_token().secret()).await?;
-    check_userinfo_subject(&user_info, &claims.sub)?;
-    Ok(Identity {
+    Ok(Exchanged {
         claims,
-        user_info: minify_json(user_info.get()),
+        access_token: token.access_token().clone(),
     })
 }
 

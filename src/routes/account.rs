@@ -2,24 +2,81 @@
 //! route runs first (`bearer_session`), and `GET /api/me`, the example of an
 //! API route of the app protected by the session token.
 
-use super::{bearer_token, lifetimes, Call, Handled, Platform};
+use super::{bearer_token, lifetimes, store_client, Call, Handled, Platform, StoreUse, TokenUse};
 use crate::auth::session::{self, Session};
+use crate::auth::{policy, AuthError};
+use crate::config::{Config, ConfigError, Problem};
 use crate::http::error::ApiError;
 use crate::http::Response;
+use crate::store::{Checked, Client, Transport};
 use serde::Serialize;
 use serde_json::value::RawValue;
 
-/// The bindings first (500), then the credentials (401).
-pub(super) fn bearer_session<P: Platform>(call: &Call<'_, P>) -> Result<Session, ApiError> {
+/// The bindings first (500), then the credentials (401): signature and age,
+/// the account policy (403), then the store (CONTRACT.md "Sessions": the
+/// order). `/logout` checks the signature only.
+pub(super) async fn bearer_session<P: Platform>(call: &Call<'_, P>) -> Result<Session, ApiError> {
     let keyring = call.config.keyring()?;
-    let limits = lifetimes(call.config)?;
+    let signature_only = call.route.token == TokenUse::BearerSignature;
+    let limits = if signature_only {
+        None
+    } else {
+        Some(lifetimes(call.config)?)
+    };
+    let store = store_client(call.platform);
+    if call.route.store == StoreUse::Required && store.is_none() {
+        return Err(ConfigError {
+            binding: "SESSIONS",
+            problem: Problem::Missing,
+        }
+        .into());
+    }
     let token = bearer_token(call.head.authorization.as_deref())?;
-    Ok(session::verify(
-        keyring,
-        token,
-        limits,
-        call.platform.now(),
-    )?)
+    let now = call.platform.now();
+    let Some(limits) = limits else {
+        return Ok(session::read_signed(keyring, token, now)?);
+    };
+    let session = session::verify(keyring, token, limits, now)?;
+    check_allow_lists(&session, call.config)?;
+    if call.route.store == StoreUse::CheckIfBound {
+        if let Some(store) = &store {
+            check_live(store, &session).await?;
+        }
+    }
+    Ok(session)
+}
+
+/// The allow-lists again, on the token's `user_info`, with or without a
+/// store: someone taken off them is refused at their next request.
+pub(super) fn check_allow_lists(session: &Session, config: &Config) -> Result<(), AuthError> {
+    policy::check_allow_lists(
+        session.account.email.as_deref(),
+        session.account.hd.as_deref(),
+        &config.allowed_email_domains,
+        &config.allowed_emails,
+    )
+}
+
+/// The store's user and session of a token; a token without them has no
+/// session anywhere (`401 session_ended`), and the store is not asked.
+pub(super) fn session_keys(session: &Session) -> Result<(&str, &str), AuthError> {
+    match (session.account.user.as_deref(), session.sid.as_deref()) {
+        (Some(user), Some(sid)) => Ok((user, sid)),
+        _ => Err(AuthError::SessionEnded),
+    }
+}
+
+/// Whether the token's session is live; the store is the only judge, asked
+/// every time (no cache of positive answers).
+pub(super) async fn check_live<T: Transport>(
+    store: &Client<T>,
+    session: &Session,
+) -> Result<(), ApiError> {
+    let (user, sid) = session_keys(session)?;
+    match store.check(user, sid).await? {
+        Checked::Live(()) => Ok(()),
+        Checked::Ended => Err(AuthError::SessionEnded.into()),
+    }
 }
 
 pub fn me<'a, P: Platform>(call: &'a Call<'_, P>) -> Handled<'a> {
@@ -31,7 +88,7 @@ pub fn me<'a, P: Platform>(call: &'a Call<'_, P>) -> Handled<'a> {
         let session = call
             .session
             .as_ref()
-            .ok_or(crate::auth::AuthError::InvalidToken { presented: false })?;
+            .ok_or(AuthError::InvalidToken { presented: false })?;
         Ok(Response::json(
             200,
             &MeAnswer {

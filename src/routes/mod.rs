@@ -5,10 +5,13 @@
 
 mod account;
 mod restore;
+mod sessions;
 mod signin;
 mod table;
 
-pub use table::{api_path, find, routes, Handled, Handler, Route, TokenUse, ROUTE_PREFIXES};
+pub use table::{
+    api_path, find, routes, Handled, Handler, Route, StoreUse, TokenUse, ROUTE_PREFIXES,
+};
 
 use crate::auth::session::{Lifetimes, Session};
 use crate::auth::{signin as signin_cookie, AuthError};
@@ -17,6 +20,7 @@ use crate::http::body::{self, RequestError, MAX_BODY, MAX_DRAIN};
 use crate::http::error::{ApiError, RouteError};
 pub use crate::http::request_body::BodyError;
 use crate::http::{RequestHead, Response};
+use crate::store::{Client, Transport};
 use oauth2::AsyncHttpClient;
 use serde::Serialize;
 use std::cell::RefCell;
@@ -42,7 +46,16 @@ pub trait Platform {
     /// `None` when no limiter is bound, else whether `key` may go on.
     async fn rate_limit(&self, key: &str) -> Option<bool>;
     /// Whether this sign-in state has been spent already; marks it spent.
+    /// Only without a session store: with one, the state is spent there.
     async fn spend_state(&self, state: &str) -> bool;
+    type Store: Transport;
+    /// The session store (`SESSIONS`); `None`: the stateless Worker.
+    fn store(&self) -> Option<&Self::Store>;
+}
+
+/// The session store's client, when `SESSIONS` is bound.
+pub(crate) fn store_client<P: Platform>(platform: &P) -> Option<Client<&P::Store>> {
+    platform.store().map(Client::new)
 }
 
 /// One line of the audit log: never a token, code, secret or full email.
@@ -56,6 +69,9 @@ pub struct Audit {
     pub email_domain: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub renewed: Option<bool>,
+    /// How many sessions a logout or an ending ended.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sessions_ended: Option<u32>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub detail: Option<String>,
 }
@@ -68,6 +84,7 @@ impl Audit {
             reason: None,
             email_domain: None,
             renewed: None,
+            sessions_ended: None,
             detail: None,
         }
     }
@@ -176,7 +193,7 @@ async fn run<P: Platform, B: Body>(call: &mut Call<'_, P>, body: B) -> Result<Re
         call.body = read_json_body(call.head, body, kind).await?;
     }
     if route.token.is_bearer() {
-        call.session = Some(account::bearer_session(call)?);
+        call.session = Some(account::bearer_session(call).await?);
     }
     (route.handler)(call).await
 }

@@ -1,24 +1,54 @@
 //! `POST /reauth`: restoring a session on page load, renewing its token past
-//! half its life, and upgrading a classic Flask token when allowed.
+//! half its life, and upgrading a classic Flask token when allowed. The
+//! order: signature and age, the account policy, then the store (its session
+//! live, or for an upgraded Flask token a new one).
 
+use super::account::{check_allow_lists, check_live, session_keys};
 use super::signin::SessionAnswer;
-use super::{lifetimes, Audit, Call, Handled, Platform};
+use super::{lifetimes, store_client, Audit, Call, Handled, Platform};
 use crate::auth::session;
 use crate::http::body;
 use crate::http::Response;
+use crate::store::{clip_user_agent, new_session_id, SessionRecord, StoreError};
 
 pub fn reauth<'a, P: Platform>(call: &'a Call<'_, P>) -> Handled<'a> {
     Box::pin(async move {
         let token = body::parse_reauth(&call.body)?;
         let keyring = call.config.keyring()?;
         let limits = lifetimes(call.config)?;
+        let store = store_client(call.platform);
+        let now = call.platform.now();
         let renewal = session::reauth(
             keyring,
             &token,
             limits,
-            call.platform.now(),
+            now,
             call.config.accept_flask_tokens,
+            || store.as_ref().and_then(|_| new_session_id().ok()),
         )?;
+        check_allow_lists(&renewal.session, call.config)?;
+        if let Some(store) = &store {
+            if renewal.upgraded {
+                // A Flask token starts a session, as a sign-in would.
+                let sid = renewal
+                    .session
+                    .sid
+                    .clone()
+                    .ok_or_else(|| StoreError::Storage("no session id".into()))?;
+                let (user, _) = session_keys(&renewal.session)?;
+                store
+                    .create(SessionRecord {
+                        id: sid,
+                        user: user.to_string(),
+                        created_at: renewal.session.auth_time,
+                        last_seen_at: now,
+                        user_agent: clip_user_agent(call.head.user_agent.as_deref()),
+                    })
+                    .await?;
+            } else {
+                check_live(store, &renewal.session).await?;
+            }
+        }
         if renewal.renewed {
             call.audit(Audit {
                 renewed: Some(true),

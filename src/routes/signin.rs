@@ -2,13 +2,15 @@
 //! (the code exchange and the session token), and `GET /auth/config` (what
 //! the frontend needs to open the provider's consent screen).
 
-use super::{lifetimes, Audit, Call, Handled, Platform};
+use super::{lifetimes, store_client, Audit, Call, Handled, Platform};
 use crate::auth::redirect::{choose_redirect_uri, REDIRECT_PATH};
 use crate::auth::{policy, session, signin, AuthError};
 use crate::http::body::{self, LoginBody};
 use crate::http::error::ApiError;
 use crate::http::Response;
 use crate::oidc::{self, Exchange, ProviderError};
+use crate::store::{clip_user_agent, new_session_id, SessionRecord, StoreError};
+use futures_util::future::join;
 use serde::Serialize;
 use serde_json::value::RawValue;
 
@@ -57,41 +59,90 @@ async fn login_flow<P: Platform>(call: &Call<'_, P>) -> Result<Response, ApiErro
         &head.origin,
         &config.allowed_redirect_uris,
     )?;
-    // Spent before the provider is asked, so that two racing replays can't
-    // both pass; a failed exchange means starting again, which the UI does.
-    if platform.spend_state(&checked.state).await {
+    let store = store_client(platform);
+    let exchange = Exchange {
+        client_id,
+        client_secret,
+        token_url,
+        userinfo_url,
+        issuers: config.issuers(),
+        redirect_uri: &redirect_uri,
+        code: &authorization_code,
+        pkce_verifier: Some(&checked.pkce_verifier),
+    };
+    // The state is spent beside the code exchange: a replay racing this
+    // sign-in gets "spent" from the store whichever exchange wins, and
+    // Google refuses the second use of the code anyway. With the store it is
+    // single-use in every location; without, per isolate and location.
+    let spend = async {
+        match &store {
+            Some(store) => {
+                let until = now + signin::COOKIE_MAX_AGE + 60;
+                store
+                    .spend_state(&checked.state, until)
+                    .await
+                    .map(|fresh| !fresh)
+            }
+            None => Ok(platform.spend_state(&checked.state).await),
+        }
+    };
+    let (spent, exchanged) = join(spend, oidc::exchange_code(platform.http(), &exchange)).await;
+    if spent? {
         return Err(AuthError::InvalidState(
             "This sign-in has been used already; please start again.",
         )
         .into());
     }
-
-    let identity = oidc::sign_in(
-        platform.http(),
-        &Exchange {
-            client_id,
-            client_secret,
-            token_url,
-            userinfo_url,
-            issuers: config.issuers(),
-            redirect_uri: &redirect_uri,
-            code: &authorization_code,
-            pkce_verifier: Some(&checked.pkce_verifier),
-        },
-    )
-    .await?;
+    let exchanged = exchanged?;
     call.audit(Audit {
-        email_domain: policy::email_domain(&identity.claims),
+        email_domain: policy::email_domain(&exchanged.claims),
         ..Audit::ok("login")
     });
     policy::check_account(
-        &identity.claims,
+        &exchanged.claims,
         &config.allowed_email_domains,
         &config.allowed_emails,
     )?;
 
-    let token = session::issue(keyring, &identity.user_info, now, now);
-    let user_info: Box<RawValue> = serde_json::from_str(&identity.user_info)
+    // The session is created beside the userinfo fetch; it is in the store
+    // before the token is answered.
+    let session = match &store {
+        Some(_) => Some(SessionRecord {
+            id: new_session_id()?,
+            user: exchanged.claims.sub.clone(),
+            created_at: now,
+            last_seen_at: now,
+            user_agent: clip_user_agent(head.user_agent.as_deref()),
+        }),
+        None => None,
+    };
+    let create = async {
+        match (&store, &session) {
+            (Some(store), Some(record)) => store.create(record.clone()).await,
+            _ => Ok::<(), StoreError>(()),
+        }
+    };
+    let (created, user_info) = join(
+        create,
+        oidc::user_info(platform.http(), &exchange, &exchanged),
+    )
+    .await;
+    let user_info = match (created, user_info) {
+        (Ok(()), Ok(user_info)) => user_info,
+        (created, Err(e)) => {
+            // No token will name this session: end it (best effort; a
+            // session nobody holds also ends by itself after MAX_TOKEN_AGE).
+            if let (Ok(()), Some(store), Some(record)) = (created, &store, &session) {
+                let _ = store.end(&record.user, &record.id).await;
+            }
+            return Err(e.into());
+        }
+        (Err(e), Ok(_)) => return Err(e.into()),
+    };
+    let sid = session.as_ref().map(|s| s.id.as_str());
+    let token = session::issue(keyring, &user_info, now, sid, now);
+    let identity_user_info = user_info;
+    let user_info: Box<RawValue> = serde_json::from_str(&identity_user_info)
         .map_err(|_| ProviderError::Upstream("userinfo did not survive minifying".into()))?;
     let mut response = Response::json(
         200,
@@ -111,6 +162,8 @@ pub fn auth_config<'a, P: Platform>(call: &'a Call<'_, P>) -> Handled<'a> {
         authorization_endpoint: &'a str,
         scope: &'a str,
         redirect_path: &'a str,
+        /// Whether `SESSIONS` is bound: the frontend can list and end sessions.
+        sessions: bool,
     }
     Box::pin(async move {
         Ok(Response::json(
@@ -120,6 +173,7 @@ pub fn auth_config<'a, P: Platform>(call: &'a Call<'_, P>) -> Handled<'a> {
                 authorization_endpoint: call.config.auth_url()?,
                 scope: "openid email profile",
                 redirect_path: REDIRECT_PATH,
+                sessions: call.platform.store().is_some(),
             },
         ))
     })

@@ -7,7 +7,7 @@
 //! To add a route: one row here, and its handler (a `fn` returning
 //! `Handled`) in the file of its group.
 
-use super::{account, restore, signin, BodyKind, Call, Platform};
+use super::{account, restore, sessions, signin, BodyKind, Call, Platform};
 use crate::http::error::{ApiError, RouteError};
 use crate::http::Response;
 use std::future::Future;
@@ -28,15 +28,35 @@ pub enum TokenUse {
     /// `auth_token` in the JSON body; the handler checks it (`/reauth`
     /// renews and upgrades tokens, so it owns the whole check).
     InBody,
-    /// `Authorization: Bearer`, its signature and age checked before the
-    /// handler runs; refusals carry the RFC 6750 challenge.
+    /// `Authorization: Bearer`, its signature and age, then the account
+    /// policy, checked before the handler runs; refusals carry the RFC 6750
+    /// challenge.
     Bearer,
+    /// `Authorization: Bearer`, its signature only (`/logout`: a token past
+    /// its age, or of an account taken off the allow-lists, can still sign
+    /// its session out).
+    BearerSignature,
 }
 
 impl TokenUse {
     pub fn is_bearer(self) -> bool {
-        self == TokenUse::Bearer
+        matches!(self, TokenUse::Bearer | TokenUse::BearerSignature)
     }
+}
+
+/// What a route needs of the session store (`SESSIONS`, issue 10).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StoreUse {
+    /// Nothing checked before the handler (which may still use the store,
+    /// as `/login` and `/reauth` do when it is bound).
+    None,
+    /// When the store is bound, the bearer token's session must be live
+    /// there before the handler runs (`401 session_ended`).
+    CheckIfBound,
+    /// The route is about sessions: without `SESSIONS` it is `500`, checked
+    /// with the bindings; its handler's one store call checks the caller's
+    /// session as it acts.
+    Required,
 }
 
 pub struct Route<P> {
@@ -48,6 +68,7 @@ pub struct Route<P> {
     /// `None`: the body is not read.
     pub body: Option<BodyKind>,
     pub token: TokenUse,
+    pub store: StoreUse,
     /// The audit log's event for this route; `None`: only server failures
     /// are logged.
     pub audit: Option<&'static str>,
@@ -58,7 +79,7 @@ pub struct Route<P> {
 }
 
 /// The table. Rows sharing a path differ by method.
-pub fn routes<P: Platform>() -> [Route<P>; 5] {
+pub fn routes<P: Platform>() -> [Route<P>; 9] {
     [
         Route {
             path: "/auth/start",
@@ -66,6 +87,7 @@ pub fn routes<P: Platform>() -> [Route<P>; 5] {
             rate_limited: true,
             body: Some(BodyKind::EmptyOrJson),
             token: TokenUse::None,
+            store: StoreUse::None,
             audit: Some("signin_start"),
             clears_signin_cookie: false,
             handler: signin::start,
@@ -76,6 +98,7 @@ pub fn routes<P: Platform>() -> [Route<P>; 5] {
             rate_limited: true,
             body: Some(BodyKind::Json),
             token: TokenUse::None,
+            store: StoreUse::None,
             audit: Some("login"),
             clears_signin_cookie: true,
             handler: signin::login,
@@ -86,6 +109,7 @@ pub fn routes<P: Platform>() -> [Route<P>; 5] {
             rate_limited: false,
             body: None,
             token: TokenUse::None,
+            store: StoreUse::None,
             audit: None,
             clears_signin_cookie: false,
             handler: signin::auth_config,
@@ -96,6 +120,7 @@ pub fn routes<P: Platform>() -> [Route<P>; 5] {
             rate_limited: false,
             body: Some(BodyKind::Json),
             token: TokenUse::InBody,
+            store: StoreUse::None,
             audit: Some("reauth"),
             clears_signin_cookie: false,
             handler: restore::reauth,
@@ -106,9 +131,54 @@ pub fn routes<P: Platform>() -> [Route<P>; 5] {
             rate_limited: false,
             body: None,
             token: TokenUse::Bearer,
+            store: StoreUse::CheckIfBound,
             audit: Some("api_me"),
             clears_signin_cookie: false,
             handler: account::me,
+        },
+        Route {
+            path: "/logout",
+            method: "POST",
+            rate_limited: false,
+            body: Some(BodyKind::EmptyOrJson),
+            token: TokenUse::BearerSignature,
+            store: StoreUse::Required,
+            audit: Some("logout"),
+            clears_signin_cookie: false,
+            handler: sessions::logout,
+        },
+        Route {
+            path: "/auth/sessions",
+            method: "GET",
+            rate_limited: false,
+            body: None,
+            token: TokenUse::Bearer,
+            store: StoreUse::Required,
+            audit: Some("sessions_list"),
+            clears_signin_cookie: false,
+            handler: sessions::list,
+        },
+        Route {
+            path: "/auth/sessions",
+            method: "DELETE",
+            rate_limited: false,
+            body: None,
+            token: TokenUse::Bearer,
+            store: StoreUse::Required,
+            audit: Some("sessions_ended_all"),
+            clears_signin_cookie: false,
+            handler: sessions::end_all,
+        },
+        Route {
+            path: "/auth/sessions/{id}",
+            method: "DELETE",
+            rate_limited: false,
+            body: None,
+            token: TokenUse::Bearer,
+            store: StoreUse::Required,
+            audit: Some("session_ended"),
+            clears_signin_cookie: false,
+            handler: sessions::end_one,
         },
     ]
 }

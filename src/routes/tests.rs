@@ -79,8 +79,10 @@ fn signed_in(config: &Config) -> (FakePlatform, Outcome) {
 }
 
 // By topic: signing in (/auth/start, /login, /auth/config), the order of
-// the checks, restoring a session (/reauth, /api/me), the route table.
+// the checks, restoring a session (/reauth, /api/me), the session store's
+// routes and checks (issue 10), the route table.
 mod order;
 mod restore;
+mod sessions;
 mod signin;
 mod table;

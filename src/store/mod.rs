@@ -11,8 +11,8 @@ pub mod object;
 pub mod protocol;
 pub mod storage;
 
-#[cfg(test)]
-pub(crate) mod fake;
+#[cfg(any(test, feature = "testkit"))]
+pub mod fake;
 #[cfg(test)]
 mod tests;
 

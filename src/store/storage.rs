@@ -32,7 +32,7 @@ pub trait Storage {
 
 /// The fake: the same operations over a vector, counting its writes, and
 /// failing on demand.
-#[cfg(test)]
+#[cfg(any(test, feature = "testkit"))]
 #[derive(Debug, Default, Clone)]
 pub struct MemoryStorage {
     pub sessions: Vec<SessionRecord>,
@@ -43,7 +43,7 @@ pub struct MemoryStorage {
     pub broken: bool,
 }
 
-#[cfg(test)]
+#[cfg(any(test, feature = "testkit"))]
 impl MemoryStorage {
     fn ok(&self) -> Result<(), StoreError> {
         if self.broken {
@@ -62,7 +62,7 @@ impl MemoryStorage {
     }
 }
 
-#[cfg(test)]
+#[cfg(any(test, feature = "testkit"))]
 impl Storage for MemoryStorage {
     fn insert_session(&mut self, record: &SessionRecord) -> Result<(), StoreError> {
         self.ok()?;

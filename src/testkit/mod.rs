@@ -6,6 +6,8 @@
 
 use crate::auth::session;
 use crate::routes::{Body, BodyError, Platform};
+pub use crate::store::fake::FakeStore;
+use crate::store::Limits;
 use crate::token::Keyring;
 use base64::Engine as _;
 use oauth2::{AsyncHttpClient, HttpRequest, HttpResponse};
@@ -106,6 +108,8 @@ pub struct FakePlatform {
     pub spent: RefCell<HashSet<String>>,
     /// Benches replay one sign-in: they turn single use off.
     pub states_single_use: bool,
+    /// The session store (`SESSIONS`); `None`: the stateless Worker.
+    pub store: Option<FakeStore>,
 }
 
 impl FakePlatform {
@@ -117,6 +121,28 @@ impl FakePlatform {
             limited_keys: RefCell::default(),
             spent: RefCell::default(),
             states_single_use: true,
+            store: None,
+        }
+    }
+
+    /// With a session store holding nothing yet, on the same clock limits
+    /// as `Config`'s defaults.
+    pub fn with_store(mut self) -> Self {
+        self.store = Some(FakeStore::new(
+            self.now.get(),
+            Limits {
+                max_token_age: crate::config::DEFAULT_MAX_TOKEN_AGE,
+                max_session_age: crate::config::DEFAULT_MAX_SESSION_AGE,
+            },
+        ));
+        self
+    }
+
+    /// Moves the platform's clock and its store's together.
+    pub fn set_now(&self, now: u64) {
+        self.now.set(now);
+        if let Some(store) = &self.store {
+            store.now.set(now);
         }
     }
 }
@@ -137,6 +163,10 @@ impl Platform for FakePlatform {
     }
     async fn spend_state(&self, state: &str) -> bool {
         self.states_single_use && !self.spent.borrow_mut().insert(state.to_string())
+    }
+    type Store = FakeStore;
+    fn store(&self) -> Option<&FakeStore> {
+        self.store.as_ref()
     }
 }
 
@@ -179,5 +209,5 @@ pub fn jwt(claims: &serde_json::Value) -> String {
 /// A session token as `/login` issues it, minted at `now` for a sign-in at
 /// `auth_time`. `user_info` must be minified JSON object text.
 pub fn mint_session(secret: &str, user_info: &str, auth_time: u64, now: u64) -> String {
-    session::issue(&Keyring::new(secret, &[]), user_info, auth_time, now)
+    session::issue(&Keyring::new(secret, &[]), user_info, auth_time, None, now)
 }

@@ -36,6 +36,12 @@ fn one_of_each() -> Vec<ApiError> {
         AuthError::InvalidToken { presented: true }.into(),
         AuthError::TokenExpired.into(),
         AuthError::AccessDenied("This Google account is not allowed.").into(),
+        AuthError::SessionEnded.into(),
+        AuthError::SessionNotFound.into(),
+        StoreError::Unavailable("stub threw".into()).into(),
+        StoreError::Timeout.into(),
+        StoreError::BadAnswer("not JSON".into()).into(),
+        StoreError::Storage("SQLITE_FULL".into()).into(),
         ProviderError::RedirectUriNotRegistered.into(),
         ProviderError::InvalidGrant.into(),
         ProviderError::ClientRejected("invalid_client".into()).into(),
@@ -73,6 +79,12 @@ fn variant_name(e: &ApiError) -> &'static str {
         ApiError::Auth(AuthError::InvalidToken { presented: true }) => "InvalidToken",
         ApiError::Auth(AuthError::TokenExpired) => "TokenExpired",
         ApiError::Auth(AuthError::AccessDenied(_)) => "AccessDenied",
+        ApiError::Auth(AuthError::SessionEnded) => "SessionEnded",
+        ApiError::Auth(AuthError::SessionNotFound) => "SessionNotFound",
+        ApiError::Store(StoreError::Unavailable(_)) => "StoreUnavailable",
+        ApiError::Store(StoreError::Timeout) => "StoreTimeout",
+        ApiError::Store(StoreError::BadAnswer(_)) => "StoreBadAnswer",
+        ApiError::Store(StoreError::Storage(_)) => "StoreStorage",
         ApiError::Provider(ProviderError::RedirectUriNotRegistered) => "RedirectUriNotRegistered",
         ApiError::Provider(ProviderError::InvalidGrant) => "InvalidGrant",
         ApiError::Provider(ProviderError::ClientRejected(_)) => "ClientRejected",
@@ -83,7 +95,7 @@ fn variant_name(e: &ApiError) -> &'static str {
 }
 
 /// The contract's rows (CONTRACT.md "Errors"): status and code.
-const CONTRACT_ROWS: [(u16, &str); 16] = [
+const CONTRACT_ROWS: [(u16, &str); 17] = [
     (400, "invalid_json"),
     (400, "invalid_request"),
     (400, "redirect_uri_not_allowed"),
@@ -91,6 +103,7 @@ const CONTRACT_ROWS: [(u16, &str); 16] = [
     (401, "invalid_grant"),
     (401, "invalid_token"),
     (401, "token_expired"),
+    (401, "session_ended"),
     (403, "access_denied"),
     (404, "not_found"),
     (405, "method_not_allowed"),
@@ -111,7 +124,7 @@ fn every_variant_is_listed() {
     assert_eq!(names.len(), listed, "a variant is listed twice");
     // Bump together with a new variant in `variant_name` (which will not
     // compile without it) and in `one_of_each`.
-    assert_eq!(listed, 23);
+    assert_eq!(listed, 29);
 }
 
 #[test]
@@ -247,4 +260,45 @@ fn redirect_mismatch_tells_to_register() {
     let b = body(&r);
     assert_eq!(b["error"], "redirect_uri_not_allowed");
     assert!(b["message"].as_str().unwrap().contains("register"));
+}
+
+#[test]
+fn store_failure_is_503_with_retry_after() {
+    for err in [StoreError::Timeout, StoreError::Unavailable("x".into())] {
+        let r = ApiError::from(err).into_response(true);
+        assert_eq!(r.status, 503);
+        assert_eq!(body(&r)["error"], "store_unavailable");
+        assert_eq!(r.get_header("retry-after"), Some("5"));
+        assert_eq!(
+            r.get_header("www-authenticate"),
+            None,
+            "not a credentials problem"
+        );
+    }
+}
+
+#[test]
+fn store_detail_stays_out_of_body() {
+    let r =
+        ApiError::from(StoreError::Storage("SQLITE_CORRUPT at row 7".into())).into_response(false);
+    assert!(!String::from_utf8_lossy(&r.body).contains("SQLITE"));
+}
+
+#[test]
+fn session_ended_challenges_as_invalid_token_on_bearer_routes() {
+    let r = ApiError::from(AuthError::SessionEnded).into_response(true);
+    assert_eq!(r.status, 401);
+    assert_eq!(body(&r)["error"], "session_ended");
+    assert_eq!(
+        r.get_header("www-authenticate"),
+        Some(r#"Bearer realm="edge-login", error="invalid_token""#)
+    );
+}
+
+#[test]
+fn unknown_session_is_404_not_found() {
+    let r = ApiError::from(AuthError::SessionNotFound).into_response(true);
+    assert_eq!(r.status, 404);
+    assert_eq!(body(&r)["error"], "not_found");
+    assert_eq!(r.get_header("www-authenticate"), None);
 }

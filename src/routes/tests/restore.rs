@@ -74,7 +74,7 @@ fn me_with_bad_token_names_invalid_token() {
 
 /// A token of the classic Flask backend, minted by itsdangerous 2.2.0
 /// (`TimedSerializer`, HMAC-SHA1) and recorded in tests/vectors.
-fn flask_vector() -> (String, String, u64, u64) {
+pub(super) fn flask_vector() -> (String, String, u64, u64) {
     let path = concat!(
         env!("CARGO_MANIFEST_DIR"),
         "/tests/vectors/itsdangerous.json"
@@ -96,7 +96,7 @@ fn flask_vector() -> (String, String, u64, u64) {
 }
 
 /// The Flask-era key as a fallback beside a current key of today's length.
-fn flask_config(accept: bool) -> Config {
+pub(super) fn flask_config(accept: bool) -> Config {
     let (_, flask_key, _, _) = flask_vector();
     let mut b = good_bindings();
     b.insert("SECRET_KEY_FALLBACKS", flask_key);

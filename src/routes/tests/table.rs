@@ -168,6 +168,7 @@ fn path_parameters_match_one_segment() {
         rate_limited: false,
         body: None,
         token: TokenUse::None,
+        store: StoreUse::None,
         audit: None,
         clears_signin_cookie: false,
         handler: |_| Box::pin(async { Ok(Response::json(200, &())) }),
