@@ -169,7 +169,9 @@ pub fn split_list(raw: Option<&str>) -> Vec<String> {
         .collect()
 }
 
-fn seconds(binding: &'static str, raw: Option<String>, default: u64) -> Setting<u64> {
+/// A lifetime binding: unset is `default`, else a whole number of seconds
+/// above zero.
+pub fn seconds(binding: &'static str, raw: Option<String>, default: u64) -> Setting<u64> {
     match raw {
         None => Ok(default),
         Some(v) => match v.trim().parse::<u64>() {

@@ -2,9 +2,9 @@
 //! `store::object`'s logic, its clock and its alarm; and the Worker's
 //! `store::Transport` over a stub, with the 5 s deadline.
 
-use crate::config::Config;
+use crate::config::{seconds, DEFAULT_MAX_SESSION_AGE, DEFAULT_MAX_TOKEN_AGE};
 use crate::store::object::{self, next_alarm, prune};
-use crate::store::protocol::{encode, StoreAnswer, StoreRequest};
+use crate::store::protocol::{StoreAnswer, StoreRequest};
 use crate::store::storage::{Cutoff, Storage};
 use crate::store::{Limits, SessionRecord, StoreError, Transport, STORE_TIMEOUT_SECS};
 use futures_util::future::{select, Either};
@@ -40,13 +40,13 @@ impl DurableObject for SessionStore {
 
     async fn fetch(&self, mut req: Request) -> Result<Response> {
         let answer = match req.bytes().await {
-            Ok(bytes) => match serde_json::from_slice::<StoreRequest>(&bytes) {
+            Ok(bytes) => match StoreRequest::decode(&bytes) {
                 Ok(request) => self.serve(request).await,
-                Err(e) => failed(format!("not a store request: {e}")),
+                Err(e) => failed(e.0.into()),
             },
             Err(e) => failed(format!("unreadable request: {e}")),
         };
-        Response::from_bytes(encode(&answer))
+        Response::from_bytes(answer.encode())
     }
 
     async fn alarm(&self) -> Result<Response> {
@@ -117,15 +117,27 @@ impl SessionStore {
     /// Worker (it is the same script), and nothing else: no secrets.
     fn limits(&self) -> Option<Limits> {
         *self.limits.get_or_init(|| {
-            let config = Config::from_lookup(|name| match name {
-                "MAX_TOKEN_AGE" | "MAX_SESSION_AGE" => {
-                    self.env.var(name).ok().map(|v| v.to_string())
-                }
-                _ => None,
-            });
+            // Config's own rule for them (a blank value is unset, as there).
+            let var = |name: &str| {
+                self.env
+                    .var(name)
+                    .ok()
+                    .map(|v| v.to_string())
+                    .filter(|v| !v.trim().is_empty())
+            };
             Some(Limits {
-                max_token_age: config.max_token_age().ok()?,
-                max_session_age: config.max_session_age().ok()?,
+                max_token_age: seconds(
+                    "MAX_TOKEN_AGE",
+                    var("MAX_TOKEN_AGE"),
+                    DEFAULT_MAX_TOKEN_AGE,
+                )
+                .ok()?,
+                max_session_age: seconds(
+                    "MAX_SESSION_AGE",
+                    var("MAX_SESSION_AGE"),
+                    DEFAULT_MAX_SESSION_AGE,
+                )
+                .ok()?,
             })
         })
     }
@@ -379,7 +391,13 @@ impl Transport for StubTransport {
         init.set_body(&Uint8Array::from(body.as_slice()));
         let request: Request =
             web_sys::Request::new_with_str_and_init("https://session-store.invalid/", &init)
-                .map_err(|e| StoreError::Unavailable(format!("{e:?}")))?
+                .map_err(|e| {
+                    // Not `{e:?}`: a JsValue's Debug links float formatting.
+                    StoreError::Unavailable(
+                        e.as_string()
+                            .unwrap_or_else(|| "could not build the request".into()),
+                    )
+                })?
                 .into();
         let call = async {
             let mut response = stub

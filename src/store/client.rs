@@ -2,7 +2,7 @@
 //! request's bytes to the object it names and brings the answer's bytes
 //! back (a Durable Object stub on Workers, with its deadline; a fake here).
 
-use super::protocol::{encode, state_key, StoreAnswer, StoreRequest};
+use super::protocol::{state_key, StoreAnswer, StoreRequest};
 use super::{SessionRecord, SessionView, StoreError};
 
 #[allow(async_fn_in_trait)]
@@ -37,11 +37,11 @@ impl<T: Transport> Client<T> {
 
     async fn call(&self, request: StoreRequest) -> Result<StoreAnswer, StoreError> {
         let object = request.object_name();
-        let bytes = self.transport.send(&object, encode(&request)).await?;
-        match serde_json::from_slice(&bytes) {
+        let bytes = self.transport.send(&object, request.encode()).await?;
+        match StoreAnswer::decode(&bytes) {
             Ok(StoreAnswer::Failed { detail }) => Err(StoreError::Storage(detail)),
             Ok(answer) => Ok(answer),
-            Err(e) => Err(StoreError::BadAnswer(e.to_string())),
+            Err(e) => Err(StoreError::BadAnswer(e.0.into())),
         }
     }
 

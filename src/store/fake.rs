@@ -3,7 +3,7 @@
 //! with a clock the test sets and failures it can switch on.
 
 use super::object;
-use super::protocol::{encode, StoreRequest};
+use super::protocol::{StoreAnswer, StoreRequest};
 use super::storage::MemoryStorage;
 use super::{Limits, StoreError, Transport};
 use std::cell::{Cell, RefCell};
@@ -54,8 +54,8 @@ impl Transport for FakeStore {
         if let Some(err) = self.fail.borrow().clone() {
             return Err(err);
         }
-        let request: StoreRequest = serde_json::from_slice(&body)
-            .map_err(|e| StoreError::BadAnswer(format!("fake got a bad request: {e}")))?;
+        let request = StoreRequest::decode(&body)
+            .map_err(|e| StoreError::BadAnswer(format!("fake got a bad request: {}", e.0)))?;
         assert_eq!(
             request.object_name(),
             object_name,
@@ -64,6 +64,6 @@ impl Transport for FakeStore {
         let mut objects = self.objects.borrow_mut();
         let storage = objects.entry(object_name.to_string()).or_default();
         let answer = object::serve(storage, request, self.now.get(), self.limits);
-        Ok(encode(&answer))
+        Ok(StoreAnswer::encode(&answer))
     }
 }

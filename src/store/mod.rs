@@ -20,7 +20,6 @@ pub use client::{Checked, Client, Transport};
 pub use error::StoreError;
 
 use base64::engine::general_purpose::URL_SAFE_NO_PAD as B64;
-use serde::{Deserialize, Serialize};
 
 /// How long the Worker waits for the object before answering
 /// `503 store_unavailable`.
@@ -51,7 +50,7 @@ pub struct Limits {
 }
 
 /// One session as the store holds it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SessionRecord {
     pub id: String,
     /// The id_token's `sub`.
@@ -89,7 +88,7 @@ impl SessionRecord {
 }
 
 /// A session as `GET /auth/sessions` lists it (the Worker adds `current`).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SessionView {
     pub id: String,
     pub created_at: u64,

@@ -568,16 +568,51 @@ fn broken_storage_answers_failed() {
 // ------------------------------------------------------------ protocol
 
 #[test]
-fn request_is_externally_tagged_json() {
+fn request_is_one_field_per_line() {
     let r = StoreRequest::Check {
         user: ADA.into(),
         id: id(1),
     };
-    let json: serde_json::Value = serde_json::from_slice(&protocol::encode(&r)).unwrap();
-    assert_eq!(
-        json,
-        serde_json::json!({"check": {"user": ADA, "id": id(1)}})
-    );
+    assert_eq!(r.encode(), format!("check\n{ADA}\n{}", id(1)).into_bytes());
+}
+
+#[test]
+fn newlines_and_backslashes_in_a_field_survive_the_wire() {
+    let mut session = record(ADA, 1, NOW, NOW);
+    session.user_agent = "a\nb\\n\\\nc\r".into();
+    session.user = "odd\\user\n".into();
+    let r = StoreRequest::Create { session };
+    assert_eq!(StoreRequest::decode(&r.encode()), Ok(r));
+}
+
+#[test]
+fn malformed_requests_are_refused() {
+    for bytes in [
+        &b""[..],
+        b"check\n1001",
+        b"check\n1001\nid\nextra",
+        b"drop_table\n1001\nid",
+        b"spend_state\nkey\nsoon",
+        b"create\nid\nuser\n1\n-2\nua",
+        b"check\n10\\x01\nid",
+        b"check\n\xff\nid",
+    ] {
+        assert!(StoreRequest::decode(bytes).is_err(), "{bytes:?}");
+    }
+}
+
+#[test]
+fn malformed_answers_are_refused() {
+    for bytes in [
+        &b"<html>oops</html>"[..],
+        b"ended",
+        b"ended\n-1",
+        b"ended\n99999999999",
+        b"sessions\nid\n1\n2",
+        b"live\n",
+    ] {
+        assert!(StoreAnswer::decode(bytes).is_err(), "{bytes:?}");
+    }
 }
 
 #[test]
@@ -613,8 +648,7 @@ fn every_request_survives_the_wire() {
         },
     ];
     for r in requests {
-        let back: StoreRequest = serde_json::from_slice(&protocol::encode(&r)).unwrap();
-        assert_eq!(back, r);
+        assert_eq!(StoreRequest::decode(&r.encode()), Ok(r));
     }
 }
 
@@ -627,15 +661,15 @@ fn every_answer_survives_the_wire() {
         StoreAnswer::Ended { count: 3 },
         StoreAnswer::NotFound,
         StoreAnswer::Sessions {
-            sessions: vec![record(ADA, 1, NOW, NOW).view()],
+            sessions: vec![record(ADA, 1, NOW, NOW).view(), record(ADA, 2, 5, 6).view()],
         },
+        StoreAnswer::Sessions { sessions: vec![] },
         StoreAnswer::StateFresh,
         StoreAnswer::StateSpent,
         StoreAnswer::Failed { detail: "x".into() },
     ];
     for a in answers {
-        let back: StoreAnswer = serde_json::from_slice(&protocol::encode(&a)).unwrap();
-        assert_eq!(back, a);
+        assert_eq!(StoreAnswer::decode(&a.encode()), Ok(a));
     }
 }
 
@@ -784,14 +818,14 @@ fn client_refuses_an_answer_that_is_not_json() {
 }
 
 /// A canned answer that is the protocol, only not this request's.
-fn valid(json: &'static str) -> Canned {
-    assert!(serde_json::from_str::<StoreAnswer>(json).is_ok(), "{json}");
-    Canned(json)
+fn valid(wire: &'static str) -> Canned {
+    assert!(StoreAnswer::decode(wire.as_bytes()).is_ok(), "{wire}");
+    Canned(wire)
 }
 
 #[test]
 fn client_refuses_the_answer_to_another_request() {
-    let client = Client::new(valid(r#""state_fresh""#));
+    let client = Client::new(valid("state_fresh"));
     assert!(matches!(
         block_on(client.check(ADA, &id(1))),
         Err(StoreError::BadAnswer(_))
@@ -800,9 +834,7 @@ fn client_refuses_the_answer_to_another_request() {
 
 #[test]
 fn client_never_reads_a_listing_as_live_for_end() {
-    let client = Client::new(valid(
-        r#"{"sessions":{"sessions":[{"id":"AAAAAAAAAAAAAAAAAAAAAA","created_at":1,"last_seen_at":1,"user_agent":""}]}}"#,
-    ));
+    let client = Client::new(valid("sessions\nAAAAAAAAAAAAAAAAAAAAAA\n1\n1\n"));
     match block_on(client.end(ADA, &id(1))) {
         Err(StoreError::BadAnswer(detail)) => assert!(!detail.contains("AAAAAAAA")),
         other => panic!("expected a bad answer, got {other:?}"),

@@ -49,7 +49,7 @@ describe('without the session store', () => {
       expectError(r, 500, 'server_misconfigured');
       assert.match(r.body.message, /SESSIONS/);
     }
-    expectOk(await reauth(stack, s.token), 'nothing was ended');
+    expectOk(await reauth(stack, s.token));
   });
 
   it('a minted token (no session anywhere) is accepted, as in the classic design', T, async () => {
@@ -63,9 +63,9 @@ describe('without the session store', () => {
     expectError(await reauth(stack, t), 403, 'access_denied');
     expectError(await me(stack, t), 403, 'access_denied');
     const hd = mintToken(KEY, { user_info: { sub: '3', email: 'eve@elsewhere.test', hd: 'example.com' }, auth_time: now() });
-    expectOk(await reauth(stack, hd), 'hd is one of the domains');
+    expectOk(await reauth(stack, hd));
     const upper = mintToken(KEY, { user_info: { sub: '4', email: 'Eve@EXAMPLE.com' }, auth_time: now() });
-    expectOk(await me(stack, upper), 'A-Z are lowercased');
+    expectOk(await me(stack, upper));
     const request401 = await request(stack, 'GET', '/api/me', { headers: bearer('x') });
     expectError(request401, 401, 'invalid_token');
   });

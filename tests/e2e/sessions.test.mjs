@@ -81,7 +81,7 @@ describe('with the session store', () => {
     expectError(await logout(stack, forged), 401, 'invalid_token');
     expectError(await logout(stack, undefined), 401, 'invalid_token');
     expectError(await logout(stack, 'not.a.token'), 401, 'invalid_token');
-    expectOk(await reauth(stack, s.token), 'the session is untouched');
+    expectOk(await reauth(stack, s.token));
   });
 
   it('lists the live sessions of the user, most recently seen first, marking the current one', T, async () => {
@@ -149,7 +149,7 @@ describe('with the session store', () => {
     expectOk(r);
     assert.deepEqual(r.body, { sessions_ended: 3 });
     for (const d of devices) expectError(await reauth(stack, d.token), 401, 'session_ended');
-    expectOk(await reauth(stack, bob.token), "another user's sessions stay");
+    expectOk(await reauth(stack, bob.token));
     expectError(await endAll(stack, devices[1].token), 401, 'session_ended');
   });
 
@@ -165,7 +165,7 @@ describe('with the session store', () => {
     const get = await request(stack, 'GET', '/logout', { headers: bearer(s.token) });
     expectError(get, 405, 'method_not_allowed');
     expectAllow(get, 'POST');
-    expectOk(await reauth(stack, s.token), 'none of these ended anything');
+    expectOk(await reauth(stack, s.token));
   });
 
   it('tokens minted outside /login are session_ended, even with the right key', T, async () => {
@@ -183,7 +183,7 @@ describe('with the session store', () => {
       expectError(await listSessions(stack, t), 401, 'session_ended');
       expectError(await endAll(stack, t), 401, 'session_ended');
     }
-    expectOk(await reauth(stack, real.token), 'the real session is untouched');
+    expectOk(await reauth(stack, real.token));
   });
 
   it('the order of checks: signature and age before the store', T, async () => {
@@ -265,6 +265,7 @@ describe('with the session store', () => {
 
   it('audit: one line per ending, with the count, never a token or sid', T, async () => {
     const user = { sub: '7000000001', email: 'audit@example.com' };
+    const from = auditLines(stack).length; // lines of earlier tests do not count
     const a = await signedIn(stack, { user });
     const b = await signedIn(stack, { user });
     const c = await signedIn(stack, { user });
@@ -272,16 +273,22 @@ describe('with the session store', () => {
     expectOk(await logout(stack, c.token));
     const d = await signedIn(stack, { user });
     expectOk(await endAll(stack, d.token));
-    const one = await waitForAudit(stack, (l) => l.event === 'session_ended' && l.outcome === 'ok');
+    const one = await waitForAudit(stack, (l) => l.event === 'session_ended' && l.outcome === 'ok', { from });
     assert.equal(one.sessions_ended, 1);
-    const out = await waitForAudit(stack, (l) => l.event === 'logout' && l.outcome === 'ok' && l.sessions_ended === 1);
+    const out = await waitForAudit(stack, (l) => l.event === 'logout' && l.outcome === 'ok' && l.sessions_ended === 1, { from });
     assert.ok(out);
-    const all = await waitForAudit(stack, (l) => l.event === 'sessions_ended_all' && l.outcome === 'ok');
+    const all = await waitForAudit(stack, (l) => l.event === 'sessions_ended_all' && l.outcome === 'ok', { from });
     assert.equal(all.sessions_ended, 2, 'a and d were live');
     const logs = stack.logs();
-    for (const secret of [a.token, b.token, c.token, d.token, a.sid, b.sid, c.sid, d.sid, KEY]) {
-      assert.ok(!logs.includes(secret), 'a token or sid reached the log');
+    for (const secret of [a.token, b.token, c.token, d.token, KEY]) {
+      assert.ok(!logs.includes(secret), 'a token reached the log');
     }
-    assert.ok(auditLines(stack).length > 0);
+    // The Worker's own lines: wrangler's access log names the path of
+    // DELETE /auth/sessions/{id}, which is the contract's URL, not our log.
+    const ours = logs.split('\n').filter((l) => !l.startsWith('[wrangler:'));
+    for (const sid of [a.sid, b.sid, c.sid, d.sid]) {
+      assert.ok(!ours.some((l) => l.includes(sid)), 'a sid reached the Worker\'s log');
+    }
+    assert.ok(auditLines(stack).length > from);
   });
 });

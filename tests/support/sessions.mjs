@@ -49,10 +49,11 @@ export function auditLines(stack) {
     .filter(Boolean);
 }
 
-export async function waitForAudit(stack, match, timeoutMs = 5000) {
+/** The first audit line matching `match`, from line `from` on (waits up to `timeoutMs`). */
+export async function waitForAudit(stack, match, { from = 0, timeoutMs = 5000 } = {}) {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    const found = auditLines(stack).find(match);
+    const found = auditLines(stack).slice(from).find(match);
     if (found) return found;
     await new Promise((r) => setTimeout(r, 100));
   }
