@@ -10,11 +10,14 @@ use crate::store::{Limits, SessionRecord, StoreError, Transport, STORE_TIMEOUT_S
 use futures_util::future::{select, Either};
 use std::cell::{Cell, OnceCell};
 use std::time::Duration;
-use worker::js_sys::{self, Uint8Array};
-use worker::wasm_bindgen::JsValue;
+use worker::js_sys::{self, Array, Uint8Array};
+use worker::wasm_bindgen::{JsCast, JsValue};
+use worker::wasm_bindgen_futures::JsFuture;
+use worker::worker_sys::types::{SqlStorage as SqlStorageSys, SqlStorageCursor as SqlCursorSys};
+use worker::worker_sys::DurableObject as DurableObjectSys;
 use worker::{
     console_error, durable_object, web_sys, Date, Delay, DurableObject, Env, ObjectNamespace,
-    Request, Response, Result, ScheduledTime, SqlStorage, SqlStorageValue, State,
+    Request, Response, Result, ScheduledTime, State,
 };
 
 /// How soon the alarm tries again when it could not do its work.
@@ -99,17 +102,17 @@ impl SessionStore {
         answer
     }
 
-    /// Sets the alarm for the first row to become unusable, unless one is
-    /// set already for that time or sooner.
+    /// Sets the alarm for the first row to become unusable (the earliest of
+    /// all, so setting it again is always right).
     async fn arm_alarm(&self, sql: &mut SqlSessions, limits: Limits) -> Result<()> {
-        let Ok(Some(next)) = next_alarm(sql, limits) else {
-            return Ok(());
-        };
-        let next_ms = next as f64 * 1000.0;
-        let storage = self.state.storage();
-        match storage.get_alarm().await? {
-            Some(current) if (current as f64) <= next_ms => Ok(()),
-            _ => storage.set_alarm(at(next_ms)).await,
+        match next_alarm(sql, limits) {
+            Ok(Some(next)) => {
+                self.state
+                    .storage()
+                    .set_alarm(at(next as f64 * 1000.0))
+                    .await
+            }
+            _ => Ok(()),
         }
     }
 
@@ -144,19 +147,19 @@ impl SessionStore {
 
     fn sql(&self) -> std::result::Result<SqlSessions, StoreError> {
         let sql = SqlSessions {
-            sql: self.state.storage().sql(),
+            sql: self.state.storage().as_raw().sql(),
         };
         if !self.schema_ready.get() {
             sql.run(
                 "CREATE TABLE IF NOT EXISTS sessions (id TEXT PRIMARY KEY, user_id TEXT NOT NULL, \
                  created_at INTEGER NOT NULL, last_seen_at INTEGER NOT NULL, \
                  user_agent TEXT NOT NULL)",
-                vec![],
+                &[],
             )?;
             sql.run(
                 "CREATE TABLE IF NOT EXISTS spent_states (key TEXT PRIMARY KEY, \
                  expires_at INTEGER NOT NULL)",
-                vec![],
+                &[],
             )?;
             self.schema_ready.set(true);
         }
@@ -178,65 +181,80 @@ fn at(epoch_ms: f64) -> ScheduledTime {
 
 // ---------------------------------------------------------------- SQL storage
 
+/// Over the runtime's `SqlStorage` itself: `worker::SqlStorage` converts
+/// every value through a general enum (blobs, array buffers), 1 KB of gzipped
+/// wasm this table of strings and integers does not need.
 struct SqlSessions {
-    sql: SqlStorage,
+    sql: SqlStorageSys,
 }
 
-type Rows = Vec<Vec<SqlStorageValue>>;
+type Row = Vec<JsValue>;
 
-fn int(value: u64) -> SqlStorageValue {
-    // Epoch seconds are far inside SQLite's and JavaScript's safe integers.
-    SqlStorageValue::Integer(i64::try_from(value).unwrap_or(i64::MAX))
+fn int(value: u64) -> JsValue {
+    // Epoch seconds are far inside JavaScript's safe integers.
+    JsValue::from_f64(value as f64)
 }
 
-fn text(value: &str) -> SqlStorageValue {
-    SqlStorageValue::String(value.to_string())
+fn text(value: &str) -> JsValue {
+    JsValue::from_str(value)
 }
 
-fn storage_error(e: worker::Error) -> StoreError {
-    StoreError::Storage(e.to_string())
+fn storage_error(e: JsValue) -> StoreError {
+    StoreError::Storage(
+        e.dyn_ref::<js_sys::Error>()
+            .map(|e| String::from(e.message()))
+            .unwrap_or_else(|| "SQL storage threw".into()),
+    )
 }
 
 impl SqlSessions {
-    /// Runs a statement to its end; answers the rows it wrote.
-    fn run(
+    fn exec(
         &self,
         query: &str,
-        bindings: Vec<SqlStorageValue>,
-    ) -> std::result::Result<u32, StoreError> {
-        let cursor = self.sql.exec(query, bindings).map_err(storage_error)?;
-        for row in cursor.raw() {
-            row.map_err(storage_error)?;
+        bindings: &[JsValue],
+    ) -> std::result::Result<SqlCursorSys, StoreError> {
+        let array = Array::new();
+        for value in bindings {
+            array.push(value);
         }
-        Ok(u32::try_from(cursor.rows_written()).unwrap_or(u32::MAX))
+        self.sql.exec(query, array).map_err(storage_error)
     }
 
-    fn rows(
-        &self,
-        query: &str,
-        bindings: Vec<SqlStorageValue>,
-    ) -> std::result::Result<Rows, StoreError> {
-        let cursor = self.sql.exec(query, bindings).map_err(storage_error)?;
-        cursor
-            .raw()
-            .collect::<Result<Rows>>()
-            .map_err(storage_error)
+    /// Runs a statement to its end; answers the rows it wrote.
+    fn run(&self, query: &str, bindings: &[JsValue]) -> std::result::Result<u32, StoreError> {
+        let cursor = self.exec(query, bindings)?;
+        let rows = cursor.raw();
+        while !rows.next().map_err(storage_error)?.done() {}
+        Ok(cursor.rows_written() as u32)
+    }
+
+    fn rows(&self, query: &str, bindings: &[JsValue]) -> std::result::Result<Vec<Row>, StoreError> {
+        let rows = self.exec(query, bindings)?.raw();
+        let mut out = Vec::new();
+        loop {
+            let next = rows.next().map_err(storage_error)?;
+            if next.done() {
+                return Ok(out);
+            }
+            out.push(Array::from(&next.value()).to_vec());
+        }
     }
 }
 
-fn as_u64(value: Option<&SqlStorageValue>) -> std::result::Result<u64, StoreError> {
-    match value {
-        Some(SqlStorageValue::Integer(i)) => u64::try_from(*i).map_err(|_| bad_row()),
-        Some(SqlStorageValue::Float(f)) if f.fract() == 0.0 && *f >= 0.0 => Ok(*f as u64),
+fn as_u64(value: Option<&JsValue>) -> std::result::Result<u64, StoreError> {
+    match value.and_then(JsValue::as_f64) {
+        Some(f) if f >= 0.0 && f.fract() == 0.0 => Ok(f as u64),
         _ => Err(bad_row()),
     }
 }
 
-fn as_string(value: Option<&SqlStorageValue>) -> std::result::Result<String, StoreError> {
-    match value {
-        Some(SqlStorageValue::String(s)) => Ok(s.clone()),
-        _ => Err(bad_row()),
-    }
+fn as_string(value: Option<&JsValue>) -> std::result::Result<String, StoreError> {
+    value.and_then(JsValue::as_string).ok_or_else(bad_row)
+}
+
+fn is_null(row: Option<&Row>) -> bool {
+    // MIN over no rows is NULL.
+    row.and_then(|r| r.first()).is_none_or(JsValue::is_null)
 }
 
 fn bad_row() -> StoreError {
@@ -245,7 +263,7 @@ fn bad_row() -> StoreError {
 
 const SESSION_COLUMNS: &str = "id, user_id, created_at, last_seen_at, user_agent";
 
-fn session_of(row: &[SqlStorageValue]) -> std::result::Result<SessionRecord, StoreError> {
+fn session_of(row: &[JsValue]) -> std::result::Result<SessionRecord, StoreError> {
     Ok(SessionRecord {
         id: as_string(row.first())?,
         user: as_string(row.get(1))?,
@@ -260,7 +278,7 @@ impl Storage for SqlSessions {
         self.run(
             "INSERT INTO sessions (id, user_id, created_at, last_seen_at, user_agent) \
              VALUES (?, ?, ?, ?, ?)",
-            vec![
+            &[
                 text(&r.id),
                 text(&r.user),
                 int(r.created_at),
@@ -278,7 +296,7 @@ impl Storage for SqlSessions {
     ) -> std::result::Result<Option<SessionRecord>, StoreError> {
         let rows = self.rows(
             &format!("SELECT {SESSION_COLUMNS} FROM sessions WHERE id = ? AND user_id = ?"),
-            vec![text(id), text(user)],
+            &[text(id), text(user)],
         )?;
         rows.first().map(|row| session_of(row)).transpose()
     }
@@ -291,7 +309,7 @@ impl Storage for SqlSessions {
     ) -> std::result::Result<(), StoreError> {
         self.run(
             "UPDATE sessions SET last_seen_at = ? WHERE id = ? AND user_id = ?",
-            vec![int(at), text(id), text(user)],
+            &[int(at), text(id), text(user)],
         )
         .map(|_| ())
     }
@@ -299,41 +317,43 @@ impl Storage for SqlSessions {
     fn delete_session(&mut self, user: &str, id: &str) -> std::result::Result<u32, StoreError> {
         self.run(
             "DELETE FROM sessions WHERE id = ? AND user_id = ?",
-            vec![text(id), text(user)],
+            &[text(id), text(user)],
         )
     }
 
     fn delete_user_sessions(&mut self, user: &str) -> std::result::Result<u32, StoreError> {
-        self.run("DELETE FROM sessions WHERE user_id = ?", vec![text(user)])
+        self.run("DELETE FROM sessions WHERE user_id = ?", &[text(user)])
     }
 
     fn user_sessions(&mut self, user: &str) -> std::result::Result<Vec<SessionRecord>, StoreError> {
-        self.rows(
+        let rows = self.rows(
             &format!("SELECT {SESSION_COLUMNS} FROM sessions WHERE user_id = ?"),
-            vec![text(user)],
-        )?
-        .iter()
-        .map(|row| session_of(row))
-        .collect()
+            &[text(user)],
+        )?;
+        let mut sessions = Vec::with_capacity(rows.len());
+        for row in &rows {
+            sessions.push(session_of(row)?);
+        }
+        Ok(sessions)
     }
 
     fn delete_sessions_before(&mut self, cutoff: Cutoff) -> std::result::Result<u32, StoreError> {
         self.run(
             "DELETE FROM sessions WHERE created_at < ? OR last_seen_at < ?",
-            vec![int(cutoff.created_before), int(cutoff.seen_before)],
+            &[int(cutoff.created_before), int(cutoff.seen_before)],
         )
     }
 
     fn earliest_session(&mut self) -> std::result::Result<Option<(u64, u64)>, StoreError> {
         let rows = self.rows(
             "SELECT MIN(created_at), MIN(last_seen_at) FROM sessions",
-            vec![],
+            &[],
         )?;
-        match rows.first().map(Vec::as_slice) {
-            // MIN over no rows is NULL.
-            Some([SqlStorageValue::Null, ..]) | None => Ok(None),
-            Some(row) => Ok(Some((as_u64(row.first())?, as_u64(row.get(1))?))),
+        if is_null(rows.first()) {
+            return Ok(None);
         }
+        let row = &rows[0];
+        Ok(Some((as_u64(row.first())?, as_u64(row.get(1))?)))
     }
 
     fn insert_state(
@@ -343,24 +363,21 @@ impl Storage for SqlSessions {
     ) -> std::result::Result<bool, StoreError> {
         self.run(
             "INSERT OR IGNORE INTO spent_states (key, expires_at) VALUES (?, ?)",
-            vec![text(key), int(expires_at)],
+            &[text(key), int(expires_at)],
         )
         .map(|written| written > 0)
     }
 
     fn delete_states_before(&mut self, now: u64) -> std::result::Result<u32, StoreError> {
-        self.run(
-            "DELETE FROM spent_states WHERE expires_at < ?",
-            vec![int(now)],
-        )
+        self.run("DELETE FROM spent_states WHERE expires_at < ?", &[int(now)])
     }
 
     fn earliest_state_expiry(&mut self) -> std::result::Result<Option<u64>, StoreError> {
-        let rows = self.rows("SELECT MIN(expires_at) FROM spent_states", vec![])?;
-        match rows.first().map(Vec::as_slice) {
-            Some([SqlStorageValue::Null, ..]) | None => Ok(None),
-            Some(row) => as_u64(row.first()).map(Some),
+        let rows = self.rows("SELECT MIN(expires_at) FROM spent_states", &[])?;
+        if is_null(rows.first()) {
+            return Ok(None);
         }
+        as_u64(rows[0].first()).map(Some)
     }
 }
 
@@ -382,35 +399,44 @@ impl StubTransport {
 
 impl Transport for StubTransport {
     async fn send(&self, object: &str, body: Vec<u8>) -> std::result::Result<Vec<u8>, StoreError> {
-        let unavailable = |e: worker::Error| StoreError::Unavailable(e.to_string());
-        let stub = self.namespace.get_by_name(object).map_err(unavailable)?;
-        // web_sys' RequestInit directly, as in fetch_client.rs: worker's
-        // wrapper links a serializer this request never needs.
+        // The runtime's objects directly (stub, Request, Response): worker's
+        // wrappers convert and stream bodies, 1 KB of gzipped wasm for one
+        // small POST and its answer.
+        let thrown = |e: JsValue| {
+            // Not `{e:?}`: a JsValue's Debug links float formatting.
+            StoreError::Unavailable(
+                e.dyn_ref::<js_sys::Error>()
+                    .map(|e| String::from(e.message()))
+                    .or_else(|| e.as_string())
+                    .unwrap_or_else(|| "the stub threw".into()),
+            )
+        };
+        let stub: DurableObjectSys = self
+            .namespace
+            .get_by_name(object)
+            .map_err(|e| StoreError::Unavailable(e.to_string()))?
+            .into_rpc();
         let init = web_sys::RequestInit::new();
         init.set_method("POST");
         init.set_body(&Uint8Array::from(body.as_slice()));
-        let request: Request =
+        let request =
             web_sys::Request::new_with_str_and_init("https://session-store.invalid/", &init)
-                .map_err(|e| {
-                    // Not `{e:?}`: a JsValue's Debug links float formatting.
-                    StoreError::Unavailable(
-                        e.as_string()
-                            .unwrap_or_else(|| "could not build the request".into()),
-                    )
-                })?
-                .into();
+                .map_err(thrown)?;
         let call = async {
-            let mut response = stub
-                .fetch_with_request(request)
+            let answer = JsFuture::from(stub.fetch_with_request(&request).map_err(thrown)?)
                 .await
-                .map_err(unavailable)?;
-            if response.status_code() != 200 {
+                .map_err(thrown)?;
+            let response: web_sys::Response = answer.dyn_into().map_err(thrown)?;
+            if response.status() != 200 {
                 return Err(StoreError::Unavailable(format!(
                     "the object answered {}",
-                    response.status_code()
+                    response.status()
                 )));
             }
-            response.bytes().await.map_err(unavailable)
+            let buffer = JsFuture::from(response.array_buffer().map_err(thrown)?)
+                .await
+                .map_err(thrown)?;
+            Ok(Uint8Array::new(&buffer).to_vec())
         };
         let deadline = Delay::from(Duration::from_secs(STORE_TIMEOUT_SECS));
         let outcome = match select(Box::pin(call), deadline).await {
