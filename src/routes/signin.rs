@@ -70,29 +70,26 @@ async fn login_flow<P: Platform>(call: &Call<'_, P>) -> Result<Response, ApiErro
         code: &authorization_code,
         pkce_verifier: Some(&checked.pkce_verifier),
     };
-    // The state is spent beside the code exchange: a replay racing this
-    // sign-in gets "spent" from the store whichever exchange wins, and
-    // Google refuses the second use of the code anyway. With the store it is
-    // single-use in every location; without, per isolate and location.
-    let spend = async {
-        match &store {
-            Some(store) => {
-                let until = now + signin::COOKIE_MAX_AGE + 60;
-                store
-                    .spend_state(&checked.state, until)
-                    .await
-                    .map(|fresh| !fresh)
-            }
-            None => Ok(platform.spend_state(&checked.state).await),
+    // With the store, the state is spent beside the code exchange (off the
+    // critical path): a replay racing this sign-in gets "spent" whichever
+    // exchange wins, and the store makes it single-use in every location.
+    // Without it, the per-isolate and per-location check comes first, as
+    // ever, so that a replay it catches never reaches Google.
+    // Lazy: nothing is sent before it is polled, in one branch or the other.
+    let exchanging = oidc::exchange_code(platform.http(), &exchange);
+    let exchanged = match &store {
+        Some(store) => {
+            let until = now + signin::COOKIE_MAX_AGE + 60;
+            let (fresh, exchanged) =
+                join(store.spend_state(&checked.state, until), exchanging).await;
+            refuse_spent(!fresh?)?;
+            exchanged
+        }
+        None => {
+            refuse_spent(platform.spend_state(&checked.state).await)?;
+            exchanging.await
         }
     };
-    let (spent, exchanged) = join(spend, oidc::exchange_code(platform.http(), &exchange)).await;
-    if spent? {
-        return Err(AuthError::InvalidState(
-            "This sign-in has been used already; please start again.",
-        )
-        .into());
-    }
     let exchanged = exchanged?;
     call.audit(Audit {
         email_domain: policy::email_domain(&exchanged.claims),
@@ -153,6 +150,16 @@ async fn login_flow<P: Platform>(call: &Call<'_, P>) -> Result<Response, ApiErro
     );
     response.header("Set-Cookie", signin::clear_cookie());
     Ok(response)
+}
+
+fn refuse_spent(spent: bool) -> Result<(), AuthError> {
+    if spent {
+        Err(AuthError::InvalidState(
+            "This sign-in has been used already; please start again.",
+        ))
+    } else {
+        Ok(())
+    }
 }
 
 pub fn auth_config<'a, P: Platform>(call: &'a Call<'_, P>) -> Handled<'a> {
