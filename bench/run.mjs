@@ -26,10 +26,14 @@ const WASM = path.join(REPO, 'build', 'index_bg.wasm');
 const QUICK = process.argv.includes('--quick') || process.env.BENCH_QUICK === '1';
 
 const BUDGETS = {
-  wasm_gzip_bytes: 200_000,
+  // issue 10: 215 KB with the session store in the module
+  wasm_gzip_bytes: 215_000,
   unsign_ns: 3_000,
   reauth_ratio: 0.9,
-  login_own_ms_p50: 1,
+  // issue 10: /reauth with the store (one Durable Object call) at least 70 %
+  // of GET /auth/config; /login's own time with the store at most 4 ms
+  reauth_store_ratio: 0.7,
+  login_own_ms_p50: 4,
   startup_ms: 10,
   first_request_ms: 50,
 };
@@ -412,8 +416,9 @@ async function main() {
   const mock = await startMockGoogle();
   let stack;
   try {
-    say('starting the Google stand-in and wrangler dev');
-    stack = await withRetries('wrangler dev', () => startStack({ mock, assets, keepDir: true }));
+    // wrangler.toml's configuration: with the session store (SESSIONS).
+    say('starting the Google stand-in and wrangler dev (with the session store)');
+    stack = await withRetries('wrangler dev', () => startStack({ mock, assets, keepDir: true, sessions: true }));
     const configDir = stack.dir;
 
     say('a token from a real sign-in');
@@ -427,14 +432,27 @@ async function main() {
     await stack.stop();
     stack = null;
 
+    // The stateless Worker (SESSIONS removed) in the same run: /reauth
+    // without the store's call, and /login without its two.
+    say('/reauth and /login again, without the session store');
+    stack = await withRetries('wrangler dev', () => startStack({ mock, assets, sessions: false }));
+    const stateless = await signIn(stack);
+    result.reauth_stateless = await measureReauth(stack, stateless.token);
+    result.login_stateless = await measureLogin(stack);
+    await stack.stop();
+    stack = null;
+
     // The same with wrangler's own per-request logging off (--log-level none):
     // the runtime's cost halves, so what /reauth adds shows more.
     say('/reauth vs GET /auth/config again, wrangler dev --log-level none');
-    stack = await withRetries('wrangler dev', () => startStack({ mock, assets, logLevel: 'none' }));
+    stack = await withRetries('wrangler dev', () => startStack({ mock, assets, logLevel: 'none', sessions: true }));
     const quiet = await signIn(stack);
     result.reauth_quiet_runtime = await measureReauth(stack, quiet.token, 'none');
     await stack.stop();
     stack = null;
+
+    const twiggy = path.join(RESULTS, 'twiggy-top20.txt');
+    result.twiggy_top20 = existsSync(twiggy) ? readFileSync(twiggy, 'utf8') : null;
 
     say('first request after wrangler dev is ready');
     // Alternating with a static asset, which never reaches the Worker: the
@@ -467,16 +485,18 @@ async function main() {
   // ------------------------------------------------------------ table
   const t = result.token ?? {};
   const rows = [
-    ['wasm size (gzip -9)', `${fmt(result.size.gzip_bytes / 1000, 1)} KB (raw ${fmt(result.size.raw_bytes / 1000, 1)} KB)`, '≤ 200 KB', result.size.gzip_bytes <= BUDGETS.wasm_gzip_bytes],
+    ['wasm size (gzip -9)', `${fmt(result.size.gzip_bytes / 1000, 1)} KB (raw ${fmt(result.size.raw_bytes / 1000, 1)} KB)`, '≤ 215 KB', result.size.gzip_bytes <= BUDGETS.wasm_gzip_bytes],
     ['unsign, native (criterion median)', t.rust_unsign_ns ? `${fmt(t.rust_unsign_ns / 1000)} µs; itsdangerous ${fmt(t.python?.unsign_ns / 1000)} µs (${fmt(t.ratio_unsign, 1)}× slower)` : 'not measured', '≤ 3 µs', t.rust_unsign_ns ? t.rust_unsign_ns <= BUDGETS.unsign_ns : null],
     ['  + JSON payload (verify / loads)', t.rust_verify_ns ? `${fmt(t.rust_verify_ns / 1000)} µs; itsdangerous ${fmt(t.python?.loads_ns / 1000)} µs (${fmt(t.ratio_loads_vs_verify, 1)}×)` : 'n/a', '', null],
-    ['/reauth vs GET /auth/config', `${fmt(result.reauth.reauth.rps, 0)} vs ${fmt(result.reauth.trivial.rps, 0)} req/s = ${fmt(result.reauth.ratio * 100, 1)} %`, '≥ 90 %', result.reauth.ratio >= BUDGETS.reauth_ratio],
+    ['/reauth vs GET /auth/config, with the store', `${fmt(result.reauth.reauth.rps, 0)} vs ${fmt(result.reauth.trivial.rps, 0)} req/s = ${fmt(result.reauth.ratio * 100, 1)} %`, '≥ 70 %', result.reauth.ratio >= BUDGETS.reauth_store_ratio],
+    ['  without the store (SESSIONS removed)', `${fmt(result.reauth_stateless.reauth.rps, 0)} vs ${fmt(result.reauth_stateless.trivial.rps, 0)} req/s = ${fmt(result.reauth_stateless.ratio * 100, 1)} %`, '≥ 90 %', result.reauth_stateless.ratio >= BUDGETS.reauth_ratio],
     ['  /reauth latency p50 / p99', `${fmt(result.reauth.reauth.p50_ms)} / ${fmt(result.reauth.reauth.p99_ms)} ms`, '', null],
     ['  same, wrangler dev --log-level none', `${fmt(result.reauth_quiet_runtime.reauth.rps, 0)} vs ${fmt(result.reauth_quiet_runtime.trivial.rps, 0)} req/s = ${fmt(result.reauth_quiet_runtime.ratio * 100, 1)} %`, '', null],
     ['  /auth/config latency p50 / p99', `${fmt(result.reauth.trivial.p50_ms)} / ${fmt(result.reauth.trivial.p99_ms)} ms`, '', null],
     ['/login on top of upstream, p50', `${fmt(result.login.on_top_ms_p50)} ms = total ${fmt(result.login.total_ms_p50)} − stand-in ${fmt(result.login.upstream_ms_p50)}`, '', null],
     ['  of which before / between / after the calls', `${fmt(result.login.before_token_ms_p50)} / ${fmt(result.login.between_calls_ms_p50)} / ${fmt(result.login.after_userinfo_ms_p50)} ms`, '', null],
-    ['  minus GET /auth/config round trip', `${fmt(result.login.own_ms_p50)} ms (round trip ${fmt(result.login.trivial_round_trip_ms_p50)} ms)`, '≤ 1 ms', result.login.own_ms_p50 <= BUDGETS.login_own_ms_p50],
+    ['  minus GET /auth/config round trip (with the store)', `${fmt(result.login.own_ms_p50)} ms (round trip ${fmt(result.login.trivial_round_trip_ms_p50)} ms)`, '≤ 4 ms', result.login.own_ms_p50 <= BUDGETS.login_own_ms_p50],
+    ['  same, without the store', `${fmt(result.login_stateless.own_ms_p50)} ms`, '', null],
     ['  /login Worker compute, native', result.routes_native?.login_ns ? `${fmt(result.routes_native.login_ns / 1000, 1)} µs (routes::handle, Google in memory; /reauth ${fmt(result.routes_native.reauth_ns / 1000, 1)} µs)` : 'not measured', '', null],
     ['wasm compile + instantiate (Node)', `${fmt(result.startup.total_ms_p50)} ms (${fmt(result.startup.compile_ms_p50)} + ${fmt(result.startup.instantiate_ms_p50)}, ${result.startup.node})`, '≤ 10 ms', result.startup.total_ms_p50 <= BUDGETS.startup_ms],
     ['first request after "Ready"', `${fmt(result.first_request.ms_p50, 1)} ms (max ${fmt(result.first_request.ms_max, 1)}); static asset ${fmt(result.first_request.static_asset_ms_p50, 1)} ms`, '≤ 50 ms', result.first_request.ms_p50 <= BUDGETS.first_request_ms],
@@ -495,6 +515,7 @@ async function main() {
   const stamp = result.date.replace(/[:.]/g, '-');
   writeFileSync(path.join(RESULTS, `bench-${stamp}.json`), JSON.stringify(result, null, 2) + '\n');
   writeFileSync(path.join(RESULTS, 'latest.json'), JSON.stringify(result, null, 2) + '\n');
+  if (result.twiggy_top20) console.log(`\nThe twenty largest items of the wasm (twiggy top -n 20, a build with names):\n${result.twiggy_top20}`);
   console.log(`\nJSON: bench/results/latest.json (and bench-${stamp}.json)`);
 }
 
