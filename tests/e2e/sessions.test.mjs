@@ -3,7 +3,7 @@
 // the stand-in.
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startStack, request, signIn, mintToken, decodeToken, randomSecret, now } from '../support/stack.mjs';
+import { startStack, request, signIn, mintToken, mintFlaskToken, decodeToken, randomSecret, now } from '../support/stack.mjs';
 import { expectOk, expectError, expectApiHeaders, expectAllow, expectBearerChallenge } from '../support/expect.mjs';
 import {
   bearer, reauth, me, logout, listSessions, endSession, endAll, signedIn, auditLines, waitForAudit,
@@ -17,7 +17,7 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 let stack;
 before(async () => {
-  stack = await startStack({ secrets: { SECRET_KEY: KEY }, sessions: true });
+  stack = await startStack({ secrets: { SECRET_KEY: KEY }, sessions: true, vars: { ACCEPT_FLASK_TOKENS: 'true' } });
 });
 after(async () => {
   await stack?.stop();
@@ -210,6 +210,24 @@ describe('with the session store', () => {
     expectOk(await logout(stack, renewed));
     expectError(await reauth(stack, s.token), 401, 'session_ended');
     expectError(await reauth(stack, renewed), 401, 'session_ended');
+  });
+
+  it('a Flask token upgraded by /reauth starts a new session', T, async () => {
+    const info = { sub: '8000000001', email: 'flask@example.com', name: 'Old Session' };
+    const ts = now() - 3600;
+    const r = await reauth(stack, mintFlaskToken(KEY, { user_info: info }, ts));
+    expectOk(r);
+    const upgraded = decodeToken(r.body.auth_token).payload;
+    assert.match(upgraded.sid, /^[A-Za-z0-9_-]{22,}$/);
+    assert.equal(upgraded.auth_time, ts);
+    expectOk(await me(stack, r.body.auth_token));
+    const list = await listSessions(stack, r.body.auth_token);
+    expectOk(list);
+    const mine = list.body.sessions.find((s) => s.id === upgraded.sid);
+    assert.ok(mine && mine.current, 'listed as the current session');
+    assert.equal(mine.created_at, ts, 'the session counts from the old sign-in');
+    expectOk(await logout(stack, r.body.auth_token));
+    expectError(await me(stack, r.body.auth_token), 401, 'session_ended');
   });
 
   it('/reauth and /api/me keep last_seen_at', T, async () => {
