@@ -28,5 +28,6 @@ if [ "$(id -u)" -ne 0 ]; then
   as_root=(sudo)
 fi
 printf '==> apt-get install %s%s\n' "${pkgs[*]}" "${as_root:+ (with sudo)}" >&2
-"${as_root[@]}" apt-get update -qq
-"${as_root[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${pkgs[@]}" >/dev/null
+"${as_root[@]}" apt-get update -qq -o DPkg::Lock::Timeout=600
+# Waits for another apt or dpkg run to finish instead of failing on its lock.
+"${as_root[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq -o DPkg::Lock::Timeout=600 "${pkgs[@]}" >/dev/null
