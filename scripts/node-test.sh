@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs one Node test suite: `node --test` over the files the patterns name,
 # one file at a time, and fails loudly when a pattern names no file, when
-# the files hold no test, or when a test was skipped.
+# a file holds no test, or when a test was skipped.
 #
 # The patterns are expanded here, by bash, and Node is given file names:
 # Node 20 takes only file and directory names (a quoted glob is "Could not
@@ -65,6 +65,20 @@ if [ "$rc" -ne 0 ]; then
 fi
 if [ -z "$tests" ] || [ "$tests" -eq 0 ]; then
   echo "error: node --test ran no test from ${files[*]}" >&2
+  exit 1
+fi
+# Node reports a file that declared no test as one passing "test" named by
+# the file's path: a file that tests nothing is a failure too.
+empty=()
+for f in "${files[@]}"; do
+  if awk -v a="$PWD/$f" -v r="$f" '
+      /^ok [0-9]+ - / { n = $0; sub(/^ok [0-9]+ - /, "", n); if (n == a || n == r) hit = 1 }
+      END { exit !hit }' "$tap"; then
+    empty+=("$f")
+  fi
+done
+if [ "${#empty[@]}" -gt 0 ]; then
+  echo "error: no test declared in ${empty[*]}" >&2
   exit 1
 fi
 if [ "${skipped:-0}" -gt 0 ] && [ "${NODE_TEST_ALLOW_SKIP:-}" != 1 ]; then
