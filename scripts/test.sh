@@ -51,10 +51,15 @@ step "Ember tests (qunit, headless Chromium)"
 ember_log=tests/artifacts/ember-test.log
 mkdir -p tests/artifacts
 npm --prefix frontend test 2>&1 | tee "$ember_log"
-# testem's TAP totals: a build that finds no test must not pass.
-ember_tests=$(sed -n 's/^# tests \([0-9][0-9]*\)$/\1/p' "$ember_log" | tail -n 1)
+# testem's TAP totals: a build that finds no test, or skips one, must not pass.
+ember_tests=$(sed -n 's/^# tests *\([0-9][0-9]*\)$/\1/p' "$ember_log" | tail -n 1)
+ember_skipped=$(sed -n 's/^# skip *\([0-9][0-9]*\)$/\1/p' "$ember_log" | tail -n 1)
 if [ -z "$ember_tests" ] || [ "$ember_tests" -eq 0 ]; then
   echo "error: the Ember tests ran no test (see $ember_log)" >&2
+  exit 1
+fi
+if [ "${ember_skipped:-0}" -gt 0 ]; then
+  echo "error: $ember_skipped Ember tests were skipped; a skipped test is not a pass (see $ember_log)" >&2
   exit 1
 fi
 
