@@ -2,11 +2,12 @@
 // screenshots into tests/artifacts/screenshots/, and a watch for CSP
 // violations and page errors on every page (popups included).
 
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { chromium } from 'playwright-core';
 import { REPO } from '../support/stack.mjs';
 
+// CHROME_BIN, used as it is: scripts/test.sh sets it (scripts/find-chrome.sh).
 export const CHROMIUM = process.env.CHROME_BIN || '/usr/bin/chromium';
 export const SCREENSHOTS = path.join(REPO, 'tests', 'artifacts', 'screenshots');
 
@@ -22,6 +23,9 @@ export const CHROMIUM_ARGS = [
 ];
 
 export function launch() {
+  if (!existsSync(CHROMIUM)) {
+    throw new Error(`no browser at ${CHROMIUM}: set CHROME_BIN to a Chrome or Chromium binary (make test finds or installs one)`);
+  }
   return chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true });
 }
 

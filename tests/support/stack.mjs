@@ -21,6 +21,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { deflateSync, inflateSync } from 'node:zlib';
 import { startMockGoogle, s256 } from '../mock-oidc/server.mjs';
+import { python } from './python.mjs';
 
 export const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const COOKIE_NAME = '__Host-edge-login';
@@ -520,12 +521,12 @@ sys.stdout.write(out if isinstance(out, str) else out.decode())
 `;
 
 /**
- * Mints with the real Python itsdangerous (python3 -c). kind "flask":
+ * Mints with the real Python itsdangerous (the venv's python -c). kind "flask":
  * TimedSerializer(secret) with its defaults (HMAC-SHA1, raw JSON payload), the
  * classic Flask backend's tokens; kind "urlsafe": the edge-login format.
  */
 export function mintPythonToken(secret, payload, timestamp = Math.floor(Date.now() / 1000), kind = 'flask') {
-  return execFileSync('python3', ['-c', PY_MINT, JSON.stringify({ secret, payload, ts: timestamp, kind })], {
+  return execFileSync(python(), ['-c', PY_MINT, JSON.stringify({ secret, payload, ts: timestamp, kind })], {
     encoding: 'utf8',
   }).trim();
 }
