@@ -56,7 +56,13 @@ fn parse_payload(json: &[u8], timestamp: u64) -> Result<Session, AuthError> {
     })
 }
 
+/// The session cap, and (CONTRACT.md "Hardening") an `auth_time` more than
+/// the clock leeway ahead is a forged or broken token: it would otherwise
+/// push the cap out as far as its signer liked.
 fn check_session_age(session: &Session, limits: Lifetimes, now: u64) -> Result<(), AuthError> {
+    if session.auth_time.saturating_sub(now) > crate::token::FUTURE_LEEWAY_SECS {
+        return Err(AuthError::InvalidToken { presented: true });
+    }
     if now.saturating_sub(session.auth_time) > limits.max_session_age {
         Err(AuthError::TokenExpired)
     } else {
@@ -204,6 +210,45 @@ mod tests {
         assert_eq!(
             verify(&keyring(), &t, LIMITS, NOW).unwrap().auth_time,
             NOW - 100
+        );
+    }
+
+    #[test]
+    fn rejects_auth_time_more_than_60_s_ahead() {
+        let t = issue(&keyring(), USER, NOW + 61, NOW);
+        assert_eq!(
+            verify(&keyring(), &t, LIMITS, NOW).unwrap_err(),
+            AuthError::InvalidToken { presented: true }
+        );
+    }
+
+    #[test]
+    fn accepts_auth_time_up_to_60_s_ahead() {
+        let t = issue(&keyring(), USER, NOW + 60, NOW);
+        assert_eq!(
+            verify(&keyring(), &t, LIMITS, NOW).unwrap().auth_time,
+            NOW + 60
+        );
+    }
+
+    #[test]
+    fn reauth_rejects_auth_time_more_than_60_s_ahead() {
+        // Young and old tokens: the renewal must not carry it forward either.
+        for signed_at in [NOW, NOW - 600] {
+            let t = issue(&keyring(), USER, NOW + 3600, signed_at);
+            assert_eq!(
+                reauth(&keyring(), &t, LIMITS, NOW, false).unwrap_err(),
+                AuthError::InvalidToken { presented: true }
+            );
+        }
+    }
+
+    #[test]
+    fn reauth_rejects_far_future_auth_time_that_would_overflow() {
+        let t = issue(&keyring(), USER, u64::MAX, NOW);
+        assert_eq!(
+            reauth(&keyring(), &t, LIMITS, NOW, false).unwrap_err(),
+            AuthError::InvalidToken { presented: true }
         );
     }
 

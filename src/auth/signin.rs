@@ -71,16 +71,6 @@ pub fn clear_cookie() -> String {
     format!("{COOKIE_NAME}=; Max-Age=0; Path=/; HttpOnly; Secure; SameSite=Lax")
 }
 
-/// Our cookie's value from a `Cookie` request header.
-pub fn cookie_value(header: Option<&str>) -> Option<&str> {
-    header?
-        .split(';')
-        .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(name, _)| *name == COOKIE_NAME)
-        .map(|(_, value)| value.trim())
-        .filter(|v| !v.is_empty())
-}
-
 /// A sign-in that passed the state check.
 #[derive(Debug, PartialEq, Eq)]
 pub struct Checked {
@@ -199,17 +189,6 @@ mod tests {
     fn rejects_cookie_signed_with_session_key() {
         let s = start(&Keyring::new("k", &[]), NOW);
         assert!(check(&keyring(), Some(&s.cookie), value(&s.state), NOW).is_err());
-    }
-
-    #[test]
-    fn finds_cookie_among_others() {
-        assert_eq!(
-            cookie_value(Some("a=1; __Host-edge-login=abc.def.ghi; b=2")),
-            Some("abc.def.ghi")
-        );
-        assert_eq!(cookie_value(Some("a=1")), None);
-        assert_eq!(cookie_value(Some("__Host-edge-login=")), None);
-        assert_eq!(cookie_value(None), None);
     }
 
     #[test]

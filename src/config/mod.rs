@@ -8,6 +8,8 @@ mod secret;
 
 pub use secret::Secret;
 
+pub mod endpoint;
+
 use crate::token::Keyring;
 
 pub const DEFAULT_MAX_TOKEN_AGE: u64 = 604_800;
@@ -29,7 +31,17 @@ pub enum Problem {
     Missing,
     NotAPositiveInteger,
     NotAnHttpUrl,
+    /// `SECRET_KEY` shorter than `MIN_SECRET_KEY_BYTES`.
+    TooShort,
+    /// A `GOOGLE_*_URL` that is not `https://`, nor `http://` on loopback.
+    NotHttpsOrLoopback,
 }
+
+/// `/auth/start` hands anyone a value signed with a key derived from
+/// `SECRET_KEY`, so a short one can be brute-forced offline. 32 bytes is
+/// what `secrets.token_urlsafe(32)` and `openssl rand -base64 32` give at the
+/// least; fallbacks are not held to it, so that Flask-era keys still verify.
+pub const MIN_SECRET_KEY_BYTES: usize = 32;
 
 type Setting<T> = Result<T, ConfigError>;
 
@@ -60,7 +72,18 @@ impl Config {
     pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Self {
         let get = |name: &str| lookup(name).filter(|v| !v.trim().is_empty());
 
-        let secret = get("SECRET_KEY").ok_or(missing("SECRET_KEY"));
+        let secret = get("SECRET_KEY")
+            .ok_or(missing("SECRET_KEY"))
+            .and_then(|s| {
+                if s.len() >= MIN_SECRET_KEY_BYTES {
+                    Ok(s)
+                } else {
+                    Err(ConfigError {
+                        binding: "SECRET_KEY",
+                        problem: Problem::TooShort,
+                    })
+                }
+            });
         let fallbacks = split_list(get("SECRET_KEY_FALLBACKS").as_deref());
         let fallback_refs: Vec<&str> = fallbacks.iter().map(String::as_str).collect();
         let keyring = secret
@@ -114,7 +137,7 @@ impl Config {
                 .collect(),
             allowed_emails: split_list(get("ALLOWED_EMAILS").as_deref())
                 .into_iter()
-                .map(|e| e.to_lowercase())
+                .map(|e| e.to_ascii_lowercase())
                 .collect(),
             accept_flask_tokens: get("ACCEPT_FLASK_TOKENS").as_deref() == Some("true"),
         }
@@ -185,21 +208,9 @@ fn seconds(binding: &'static str, raw: Option<String>, default: u64) -> Setting<
 fn url_setting(binding: &'static str, raw: Option<String>, default: &str) -> Setting<String> {
     let value = raw.map(|v| v.trim().to_string());
     let url = value.as_deref().unwrap_or(default);
-    if is_http_url(url) {
-        Ok(url.to_string())
-    } else {
-        Err(ConfigError {
-            binding,
-            problem: Problem::NotAnHttpUrl,
-        })
-    }
-}
-
-fn is_http_url(s: &str) -> bool {
-    let rest = s
-        .strip_prefix("https://")
-        .or_else(|| s.strip_prefix("http://"));
-    matches!(rest, Some(r) if !r.is_empty() && !r.starts_with('/') && !r.contains(char::is_whitespace))
+    endpoint::check(url)
+        .map(|()| url.to_string())
+        .map_err(|problem| ConfigError { binding, problem })
 }
 
 /// `scheme://host[:port]` of an absolute http(s) URL.
@@ -218,7 +229,10 @@ pub(crate) mod tests {
 
     pub fn good_bindings() -> HashMap<&'static str, String> {
         HashMap::from([
-            ("SECRET_KEY", "s3cret-key".to_string()),
+            (
+                "SECRET_KEY",
+                "s3cret-key-for-unit-tests-0123456789".to_string(),
+            ),
             ("OAUTH2_CLIENT_ID", "client-123.apps.example".to_string()),
             ("OAUTH2_CLIENT_SECRET", "client-secret-xyz".to_string()),
         ])
@@ -366,6 +380,89 @@ pub(crate) mod tests {
         let dump = format!("{c:?}");
         assert!(!dump.contains("s3cret-key"), "{dump}");
         assert!(!dump.contains("client-secret-xyz"), "{dump}");
+    }
+
+    #[test]
+    fn rejects_secret_key_shorter_than_32_bytes() {
+        let c = with("SECRET_KEY", &"k".repeat(31));
+        for err in [c.keyring().unwrap_err(), c.signin_keyring().unwrap_err()] {
+            assert_eq!(err.binding, "SECRET_KEY");
+            assert_eq!(err.problem, Problem::TooShort);
+        }
+    }
+
+    #[test]
+    fn accepts_secret_key_of_exactly_32_bytes() {
+        let c = with("SECRET_KEY", &"k".repeat(32));
+        assert!(c.keyring().is_ok());
+        assert!(c.signin_keyring().is_ok());
+    }
+
+    #[test]
+    fn secret_key_length_counts_utf8_bytes() {
+        // 8 characters, 32 bytes; 16 characters, 31 bytes.
+        assert!(with("SECRET_KEY", &"🔑".repeat(8)).keyring().is_ok());
+        let short = format!("{}a", "é".repeat(15));
+        assert_eq!(
+            with("SECRET_KEY", &short).keyring().unwrap_err().problem,
+            Problem::TooShort
+        );
+    }
+
+    #[test]
+    fn short_fallback_keys_still_verify() {
+        let old = Keyring::new("flask-era", &[]).sign(b"{}", 1_000);
+        let c = with("SECRET_KEY_FALLBACKS", "flask-era, x");
+        assert!(c.keyring().unwrap().unsign(&old, 60, 1_000).is_ok());
+    }
+
+    #[test]
+    fn rejects_google_url_over_http_on_a_real_host() {
+        for binding in ["GOOGLE_AUTH_URL", "GOOGLE_TOKEN_URL", "GOOGLE_USERINFO_URL"] {
+            let c = with(binding, "http://oauth2.example/x");
+            let err = match binding {
+                "GOOGLE_AUTH_URL" => c.auth_url().unwrap_err(),
+                "GOOGLE_TOKEN_URL" => c.token_url().unwrap_err(),
+                _ => c.userinfo_url().unwrap_err(),
+            };
+            assert_eq!(err.binding, binding);
+            assert_eq!(err.problem, Problem::NotHttpsOrLoopback);
+        }
+    }
+
+    #[test]
+    fn accepts_google_urls_over_http_on_loopback() {
+        let mut b = good_bindings();
+        b.insert("GOOGLE_AUTH_URL", "http://localhost:9400/authorize".into());
+        b.insert("GOOGLE_TOKEN_URL", "http://127.0.0.1:9400/token".into());
+        b.insert("GOOGLE_USERINFO_URL", "http://[::1]:9400/userinfo".into());
+        let c = config_from(&b);
+        assert_eq!(c.auth_url(), Ok("http://localhost:9400/authorize"));
+        assert_eq!(c.token_url(), Ok("http://127.0.0.1:9400/token"));
+        assert_eq!(c.userinfo_url(), Ok("http://[::1]:9400/userinfo"));
+    }
+
+    #[test]
+    fn non_ascii_allow_lists_are_not_case_folded() {
+        let mut b = good_bindings();
+        // U+212A KELVIN SIGN lowercases to `k` under Unicode rules.
+        b.insert(
+            "ALLOWED_EMAILS",
+            "\u{212a}im@example.com, Ada@Example.COM".into(),
+        );
+        b.insert(
+            "ALLOWED_EMAIL_DOMAINS",
+            "\u{212a}.example, Example.ORG".into(),
+        );
+        let c = config_from(&b);
+        assert_eq!(
+            c.allowed_emails,
+            vec!["\u{212a}im@example.com", "ada@example.com"]
+        );
+        assert_eq!(
+            c.allowed_email_domains,
+            vec!["\u{212a}.example", "example.org"]
+        );
     }
 
     #[test]

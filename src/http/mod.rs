@@ -7,6 +7,10 @@ pub mod body;
 pub mod error;
 pub mod request_body;
 
+pub mod capped;
+pub mod client_key;
+pub mod cookie;
+
 /// Sent on every response the Worker makes; `frontend/public/_headers` sends
 /// the same on static assets (a unit test keeps the two equal).
 /// The `sha256-` source is torii's inline script in

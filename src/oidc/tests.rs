@@ -3,6 +3,10 @@ use crate::testkit::{block_on, jwt, FakeHttp};
 
 pub const CLIENT_ID: &str = "client-123.apps.example";
 pub const ISSUER: &str = "https://accounts.google.com";
+/// The clock of these tests and of the routes' (`routes::tests::NOW`).
+pub const NOW: u64 = 1_800_000_000;
+/// Google's id_tokens live an hour.
+pub const EXP: u64 = NOW + 3600;
 
 fn issuers() -> Vec<String> {
     vec![ISSUER.to_string(), "accounts.google.com".to_string()]
@@ -20,13 +24,15 @@ fn exchange<'a>(issuers: &'a [String]) -> Exchange<'a> {
         redirect_uri: "https://app.example/torii/redirect.html",
         code: "4/code",
         pkce_verifier: Some("verifier-verifier-verifier-verifier-verifier-123"),
+        now: NOW,
     }
 }
 
 pub fn good_id_token() -> String {
     jwt(&serde_json::json!({
         "iss": ISSUER, "aud": CLIENT_ID, "sub": "42",
-        "email": "ada@example.com", "email_verified": true, "hd": "example.com"
+        "email": "ada@example.com", "email_verified": true, "hd": "example.com",
+        "exp": EXP
     }))
 }
 
@@ -200,45 +206,52 @@ fn rejects_answer_without_id_token() {
 
 #[test]
 fn rejects_id_token_for_other_audience() {
-    let t = jwt(&serde_json::json!({"iss": ISSUER, "aud": "someone-else", "sub": "42"}));
-    assert!(read_id_token(&t, CLIENT_ID, &issuers()).is_err());
+    let t =
+        jwt(&serde_json::json!({"iss": ISSUER, "aud": "someone-else", "sub": "42", "exp": EXP}));
+    assert!(read_id_token(&t, CLIENT_ID, &issuers(), NOW).is_err());
 }
 
 #[test]
 fn accepts_audience_list_with_our_client() {
-    let t = jwt(&serde_json::json!({"iss": ISSUER, "aud": ["x", CLIENT_ID], "sub": "42"}));
-    assert!(read_id_token(&t, CLIENT_ID, &issuers()).is_ok());
+    let t = jwt(
+        &serde_json::json!({"iss": ISSUER, "aud": ["x", CLIENT_ID], "azp": CLIENT_ID, "sub": "42", "exp": EXP}),
+    );
+    assert!(read_id_token(&t, CLIENT_ID, &issuers(), NOW).is_ok());
 }
 
 #[test]
 fn rejects_id_token_from_other_issuer() {
-    let t = jwt(&serde_json::json!({"iss": "https://evil.example", "aud": CLIENT_ID, "sub": "42"}));
+    let t = jwt(
+        &serde_json::json!({"iss": "https://evil.example", "aud": CLIENT_ID, "sub": "42", "exp": EXP}),
+    );
     assert!(matches!(
-        read_id_token(&t, CLIENT_ID, &issuers()),
+        read_id_token(&t, CLIENT_ID, &issuers(), NOW),
         Err(ProviderError::Upstream(_))
     ));
 }
 
 #[test]
 fn accepts_issuer_without_scheme() {
-    let t = jwt(&serde_json::json!({"iss": "accounts.google.com", "aud": CLIENT_ID, "sub": "1"}));
-    assert!(read_id_token(&t, CLIENT_ID, &issuers()).is_ok());
+    let t = jwt(
+        &serde_json::json!({"iss": "accounts.google.com", "aud": CLIENT_ID, "sub": "1", "exp": EXP}),
+    );
+    assert!(read_id_token(&t, CLIENT_ID, &issuers(), NOW).is_ok());
 }
 
 #[test]
 fn rejects_malformed_id_token() {
     for t in ["", "a.b", "a.!!!.c", "a.b.c.d", "e30.e30.sig"] {
-        assert!(read_id_token(t, CLIENT_ID, &issuers()).is_err(), "{t}");
+        assert!(read_id_token(t, CLIENT_ID, &issuers(), NOW).is_err(), "{t}");
     }
 }
 
 #[test]
 fn string_true_email_verified_counts() {
     let t = jwt(
-        &serde_json::json!({"iss": ISSUER, "aud": CLIENT_ID, "sub": "1", "email_verified": "true"}),
+        &serde_json::json!({"iss": ISSUER, "aud": CLIENT_ID, "sub": "1", "email_verified": "true", "exp": EXP}),
     );
     assert!(
-        read_id_token(&t, CLIENT_ID, &issuers())
+        read_id_token(&t, CLIENT_ID, &issuers(), NOW)
             .unwrap()
             .email_verified
     );
@@ -246,9 +259,9 @@ fn string_true_email_verified_counts() {
 
 #[test]
 fn missing_email_verified_is_false() {
-    let t = jwt(&serde_json::json!({"iss": ISSUER, "aud": CLIENT_ID, "sub": "1"}));
+    let t = jwt(&serde_json::json!({"iss": ISSUER, "aud": CLIENT_ID, "sub": "1", "exp": EXP}));
     assert!(
-        !read_id_token(&t, CLIENT_ID, &issuers())
+        !read_id_token(&t, CLIENT_ID, &issuers(), NOW)
             .unwrap()
             .email_verified
     );
@@ -296,4 +309,142 @@ fn minify_keeps_whitespace_inside_strings() {
         minify_json("{ \"a b\" : \"c \\\" d\" ,\n \"e\": [1, 2] }"),
         r#"{"a b":"c \" d","e":[1,2]}"#
     );
+}
+
+fn read(claims: serde_json::Value) -> Result<Claims, ProviderError> {
+    read_id_token(&jwt(&claims), CLIENT_ID, &issuers(), NOW)
+}
+
+fn assert_upstream(result: Result<Claims, ProviderError>, why: &str) {
+    let err = result.unwrap_err();
+    assert!(
+        matches!(&err, ProviderError::Upstream(detail) if detail.contains(why)),
+        "{err:?}"
+    );
+    // 502 upstream_error, by the one mapping.
+    let api = crate::http::error::ApiError::from(err);
+    assert_eq!((api.status(), api.code()), (502, "upstream_error"));
+}
+
+#[test]
+fn rejects_audience_list_without_azp() {
+    assert_upstream(
+        read(serde_json::json!({"iss": ISSUER, "aud": ["x", CLIENT_ID], "sub": "42", "exp": EXP})),
+        "no azp",
+    );
+    assert_upstream(
+        read(serde_json::json!({"iss": ISSUER, "aud": [CLIENT_ID], "sub": "42", "exp": EXP})),
+        "no azp",
+    );
+}
+
+#[test]
+fn rejects_audience_list_with_other_azp() {
+    assert_upstream(
+        read(
+            serde_json::json!({"iss": ISSUER, "aud": ["x", CLIENT_ID], "azp": "x", "sub": "42", "exp": EXP}),
+        ),
+        "azp",
+    );
+}
+
+#[test]
+fn rejects_single_audience_with_other_azp() {
+    assert_upstream(
+        read(
+            serde_json::json!({"iss": ISSUER, "aud": CLIENT_ID, "azp": "other-client", "sub": "42", "exp": EXP}),
+        ),
+        "azp",
+    );
+}
+
+#[test]
+fn accepts_single_audience_with_our_azp() {
+    // What Google sends: `azp` and `aud` both the client id.
+    assert!(read(
+        serde_json::json!({"iss": ISSUER, "aud": CLIENT_ID, "azp": CLIENT_ID, "sub": "42", "exp": EXP})
+    )
+    .is_ok());
+}
+
+#[test]
+fn rejects_id_token_past_exp_and_leeway() {
+    assert_upstream(
+        read(
+            serde_json::json!({"iss": ISSUER, "aud": CLIENT_ID, "sub": "42", "exp": NOW - EXP_LEEWAY_SECS - 1}),
+        ),
+        "expired",
+    );
+}
+
+#[test]
+fn accepts_id_token_within_exp_leeway() {
+    assert!(read(
+        serde_json::json!({"iss": ISSUER, "aud": CLIENT_ID, "sub": "42", "exp": NOW - EXP_LEEWAY_SECS})
+    )
+    .is_ok());
+}
+
+#[test]
+fn accepts_fractional_exp() {
+    assert!(read(serde_json::json!({"iss": ISSUER, "aud": CLIENT_ID, "sub": "42", "exp": (NOW - EXP_LEEWAY_SECS) as f64 + 0.5})).is_ok());
+    assert_upstream(
+        read(
+            serde_json::json!({"iss": ISSUER, "aud": CLIENT_ID, "sub": "42", "exp": (NOW - EXP_LEEWAY_SECS) as f64 - 0.5}),
+        ),
+        "expired",
+    );
+}
+
+#[test]
+fn rejects_id_token_without_exp() {
+    assert_upstream(
+        read(serde_json::json!({"iss": ISSUER, "aud": CLIENT_ID, "sub": "42"})),
+        "exp",
+    );
+}
+
+#[test]
+fn rejects_non_numeric_exp() {
+    for exp in [
+        serde_json::json!(EXP.to_string()),
+        serde_json::json!(null),
+        serde_json::json!(true),
+        serde_json::json!([EXP]),
+    ] {
+        assert_upstream(
+            read(serde_json::json!({"iss": ISSUER, "aud": CLIENT_ID, "sub": "42", "exp": exp})),
+            "exp",
+        );
+    }
+}
+
+#[test]
+fn sign_in_refuses_expired_id_token_by_the_clock_it_is_given() {
+    let expired = jwt(&serde_json::json!({
+        "iss": ISSUER, "aud": CLIENT_ID, "sub": "42", "email_verified": true, "exp": NOW - 3600
+    }));
+    let http = FakeHttp::with(vec![
+        Ok(token_answer(Some(&expired))),
+        Ok((200, USERINFO.into())),
+    ]);
+    assert!(matches!(
+        run(&http).unwrap_err(),
+        ProviderError::Upstream(_)
+    ));
+    // The same answer an hour and a half earlier was good.
+    let http = FakeHttp::with(vec![
+        Ok(token_answer(Some(&expired))),
+        Ok((200, USERINFO.into())),
+    ]);
+    let iss = issuers();
+    let earlier = Exchange {
+        now: NOW - 5400,
+        ..exchange(&iss)
+    };
+    assert!(block_on(sign_in(&http, &earlier)).is_ok());
+    // Google was not asked for userinfo with an expired id_token.
+    let http = FakeHttp::with(vec![Ok(token_answer(Some(&expired)))]);
+    run(&http).unwrap_err();
+    assert_eq!(http.seen().len(), 1);
 }

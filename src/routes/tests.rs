@@ -80,6 +80,7 @@ fn signed_in(config: &Config) -> (FakePlatform, Outcome) {
 
 // By topic: signing in (/auth/start, /login, /auth/config), the order of
 // the checks, restoring a session (/reauth, /api/me), the route table.
+mod hardening;
 mod order;
 mod restore;
 mod signin;
