@@ -1,5 +1,6 @@
 //! Request headers the routes read: `body::check_content_type` (any
-//! Content-Type value) and `signin::cookie_value` (any Cookie header).
+//! Content-Type value) and `signin::cookie_value` (any Cookie header; its
+//! rules are checked by the `cookie` target).
 
 #![no_main]
 
@@ -20,20 +21,11 @@ fuzz_target!(|data: &[u8]| {
     );
     assert!(body::check_content_type(None).is_err());
 
-    // The first pair named exactly like our cookie decides (the `__Host-`
-    // prefix means a conforming browser never sends two); its value,
-    // trimmed, or nothing when that is empty: failing closed.
-    let first = header
-        .split(';')
-        .filter_map(|p| p.trim().split_once('='))
-        .find(|(name, _)| *name == COOKIE_NAME)
-        .map(|(_, v)| v.trim())
-        .filter(|v| !v.is_empty());
-    let found = signin::cookie_value(Some(&header));
-    assert_eq!(found, first, "{header:?}");
-    if let Some(value) = found {
-        assert!(!value.contains(';'));
-        assert_eq!(value, value.trim());
+    // The Cookie rules themselves are the `cookie` target's; here only that
+    // any header value is read without a panic into a non-empty piece of it.
+    if let Some(value) = signin::cookie_value(Some(&header)) {
+        assert!(!value.is_empty() && !value.contains(';'), "{header:?}");
+        assert!(header.contains(COOKIE_NAME) && header.contains(value));
     }
     assert_eq!(signin::cookie_value(None), None);
 });
