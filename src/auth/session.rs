@@ -159,8 +159,11 @@ mod tests {
     };
     const USER: &str = r#"{"sub":"42","email":"ada@example.com"}"#;
 
+    /// As long as a `SECRET_KEY` must be; the fallback need not be.
+    const CURRENT: &str = "session-unit-test-key-0123456789abcdef";
+
     fn keyring() -> Keyring {
-        Keyring::new("current", &["old"])
+        Keyring::new(CURRENT, &["old"])
     }
 
     #[test]
@@ -277,7 +280,7 @@ mod tests {
         let t = issue(&old, USER, NOW - 600, NOW - 600);
         let r = reauth(&keyring(), &t, LIMITS, NOW, false).unwrap();
         assert!(r.renewed);
-        let current_only = Keyring::new("current", &[]);
+        let current_only = Keyring::new(CURRENT, &[]);
         assert!(verify(&current_only, &r.token, LIMITS, NOW).is_ok());
     }
 

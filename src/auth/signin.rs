@@ -122,9 +122,11 @@ mod tests {
     use sha2::{Digest, Sha256};
 
     const NOW: u64 = 1_800_000_000;
+    /// As long as a `SECRET_KEY` must be (`config::MIN_SECRET_KEY_BYTES`).
+    const KEY: &str = "signin-unit-test-key-0123456789abcdef";
 
     fn keyring() -> Keyring {
-        Keyring::with_salt(crate::config::SIGNIN_SALT, "k", &[])
+        Keyring::with_salt(crate::config::SIGNIN_SALT, KEY, &[])
     }
 
     fn value(s: &str) -> Option<&str> {
@@ -187,7 +189,7 @@ mod tests {
 
     #[test]
     fn rejects_cookie_signed_with_session_key() {
-        let s = start(&Keyring::new("k", &[]), NOW);
+        let s = start(&Keyring::new(KEY, &[]), NOW);
         assert!(check(&keyring(), Some(&s.cookie), value(&s.state), NOW).is_err());
     }
 
