@@ -1,4 +1,4 @@
-//! `google::read_id_token`, the id_token claim reader: an arbitrary string,
+//! `oidc::read_id_token`, the id_token claim reader: an arbitrary string,
 //! or a JWS whose payload segment is base64url of arbitrary bytes (so that
 //! the fuzzer works on the claims JSON itself). Whatever it accepts must
 //! have our `aud` and an expected `iss`, an `exp` that is a number not
