@@ -54,10 +54,10 @@ const me = (t) => request(stack, 'GET', '/api/me', { headers: { authorization: `
 // ---------------------------------------------------------------- cookies
 
 // A header value is a byte string: fetch sends each character below U+0100 as
-// that one byte. `utf8` gives the bytes a browser sends for a cookie name it
-// holds as text (U+00A0 is C2 A0), `latin1` the single byte (A0).
+// that one byte, so `utf8` gives the bytes a browser sends for a cookie name it
+// holds as text (U+00A0 is C2 A0). (A lone byte such as A0 is not UTF-8: the
+// runtime hands it to the Worker as U+FFFD, so it could not test the rule.)
 const utf8 = (s) => Buffer.from(s, 'utf8').toString('latin1');
-const latin1 = (s) => s;
 
 /**
  * A sign-in whose /login carries `cookieHeader(value)` as its Cookie header,
@@ -81,10 +81,6 @@ const UNICODE_SPACES = [
   ['U+2028 LINE SEPARATOR', '\u2028'],
   ['U+3000 IDEOGRAPHIC SPACE', '\u3000'],
 ];
-const ENCODINGS = [
-  ['as UTF-8', utf8, () => true],
-  ['as one Latin-1 byte', latin1, (ch) => ch.charCodeAt(0) < 0x100],
-];
 
 describe('◊ the sign-in cookie: names compared byte for byte after trimming spaces and tabs', () => {
   it('the sign-in cookie alone signs in (baseline)', T, async () => {
@@ -100,26 +96,21 @@ describe('◊ the sign-in cookie: names compared byte for byte after trimming sp
   });
 
   for (const [name, ch] of UNICODE_SPACES) {
-    for (const [how, encode, applies] of ENCODINGS) {
-      if (!applies(ch)) continue;
-      it(`a cookie named ${name} + the sign-in cookie's name (${how}), planted first, is another cookie: sign-in works`, T, async () => {
-        expectOk(await loginWithCookieHeader((v) => `${encode(ch + COOKIE_NAME)}=planted-by-a-sibling; ${COOKIE_NAME}=${v}`));
-      });
-      it(`a cookie named the sign-in cookie's name + ${name} (${how}), planted first, is another cookie: sign-in works`, T, async () => {
-        expectOk(await loginWithCookieHeader((v) => `${encode(COOKIE_NAME + ch)}=planted-by-a-sibling; ${COOKIE_NAME}=${v}`));
-      });
-    }
+    it(`a cookie named ${name} + the sign-in cookie's name, planted first, is another cookie: sign-in works`, T, async () => {
+      expectOk(await loginWithCookieHeader((v) => `${utf8(ch + COOKIE_NAME)}=planted-by-a-sibling; ${COOKIE_NAME}=${v}`));
+    });
+    it(`a cookie named the sign-in cookie's name + ${name}, planted first, is another cookie: sign-in works`, T, async () => {
+      expectOk(await loginWithCookieHeader((v) => `${utf8(COOKIE_NAME + ch)}=planted-by-a-sibling; ${COOKIE_NAME}=${v}`));
+    });
   }
 
-  for (const [how, encode] of ENCODINGS) {
-    it(`the real value under ${'U+00A0'} + the name (${how}) is not the sign-in cookie: 400 invalid_state`, T, async () => {
-      expectError(await loginWithCookieHeader((v) => `${encode('\u00a0' + COOKIE_NAME)}=${v}`), 400, 'invalid_state');
-    });
-    it(`the real value followed by U+00A0 (${how}) is not the signed value: 400 invalid_state`, T, async () => {
-      expectError(await loginWithCookieHeader((v) => `${COOKIE_NAME}=${v}${encode('\u00a0')}`), 400, 'invalid_state');
-    });
-  }
-  it('the real value under the name + U+3000 (UTF-8) is not the sign-in cookie: 400 invalid_state', T, async () => {
+  it('the real value under U+00A0 + the name is not the sign-in cookie: 400 invalid_state', T, async () => {
+    expectError(await loginWithCookieHeader((v) => `${utf8('\u00a0' + COOKIE_NAME)}=${v}`), 400, 'invalid_state');
+  });
+  it('the real value followed by U+00A0 is not the signed value: 400 invalid_state', T, async () => {
+    expectError(await loginWithCookieHeader((v) => `${COOKIE_NAME}=${v}${utf8('\u00a0')}`), 400, 'invalid_state');
+  });
+  it('the real value under the name + U+3000 is not the sign-in cookie: 400 invalid_state', T, async () => {
     expectError(await loginWithCookieHeader((v) => `${utf8(COOKIE_NAME + '\u3000')}=${v}`), 400, 'invalid_state');
   });
 });
