@@ -2,7 +2,7 @@ import BaseAuthenticator from 'ember-simple-auth/authenticators/base';
 import { ApiError, login, reauth } from '../lib/api';
 
 /**
- * The classic design's `token` authenticator: torii's authorization code
+ * The classic design's `token` authenticator: the popup's authorization code
  * becomes a session at POST /login, and the stored token is checked (and,
  * with sliding sessions, renewed) at POST /reauth on every load.
  *
@@ -16,11 +16,11 @@ export default class TokenAuthenticator extends BaseAuthenticator {
 
   /**
    * @param {{authorizationCode: string, redirectUri?: string,
-   *          provider?: string, state: string}} toriiResult
-   *   what app/torii/google-oauth2.js resolves with
+   *          provider?: string, state: string}} popupResult
+   *   what openGooglePopup (app/torii/adapter.js) resolves with
    */
-  async authenticate(toriiResult) {
-    const { authorizationCode, redirectUri, provider, state } = toriiResult ?? {};
+  async authenticate(popupResult) {
+    const { authorizationCode, redirectUri, provider, state } = popupResult ?? {};
     if (typeof authorizationCode !== 'string' || authorizationCode === '') {
       throw new ApiError('no_code', 'no authorization code to exchange');
     }

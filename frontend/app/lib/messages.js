@@ -1,6 +1,7 @@
 // One clear sentence for every way signing in can fail, saying what to do.
-// Never shows the server's raw answer: the codes come from CONTRACT.md's
-// error table and from the popup (app/torii/).
+// Never shows the server's raw answer or anything from the popup's URL: the
+// codes come from CONTRACT.md's error table and from the popup's answer
+// (lib/popup-answer.js), and every sentence here is fixed text.
 
 const AGAIN = 'Press “Sign in with Google” to try again.';
 
@@ -11,15 +12,21 @@ function waitFor(seconds) {
 }
 
 const MESSAGES = {
-  // The popup and Google's answer in it (app/torii/google-oauth2.js).
+  // The popup (app/torii/adapter.js) and Google's answer in it
+  // (lib/popup-answer.js): one fixed sentence per kind of answer.
   popup_blocked: () =>
     'Your browser blocked the Google sign-in window. Allow pop-ups for this site, then press “Sign in with Google” again.',
   popup_closed: () => `The Google sign-in window was closed before signing in finished. ${AGAIN}`,
-  consent_denied: () => `You cancelled signing in at Google. ${AGAIN}`,
-  provider_error: (e) =>
-    `Google could not complete the sign-in${e.detail ? ` (${e.detail})` : ''}. ${AGAIN}`,
   state_mismatch: () =>
     `The answer from Google did not belong to this sign-in attempt, so it was ignored. ${AGAIN}`,
+  consent_denied: () => `You cancelled signing in at Google. ${AGAIN}`,
+  provider_unavailable: () => 'Google could not handle the sign-in just now. Please try again in a few minutes.',
+  provider_rejected_request: () =>
+    'Google refused this site’s sign-in request. Please tell the site’s administrator.',
+  provider_account_refused: () =>
+    'Google does not let this account sign in to this site (its organisation’s policy). Try another account, or ask your administrator.',
+  provider_interaction_required: () => `Google needs you to choose an account and confirm in its window. ${AGAIN}`,
+  provider_error: () => `Google could not complete the sign-in. ${AGAIN}`,
   no_code: () => `Google did not send back a sign-in code. ${AGAIN}`,
 
   // The Worker's answers.

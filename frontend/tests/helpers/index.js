@@ -7,7 +7,7 @@ import { installFakePopup } from './fake-popup';
 
 /**
  * Application tests run the whole app against a fake Worker (window.fetch)
- * and a fake Google popup (torii's popup service): `this.api`, `this.popup`.
+ * and a fake Google popup (the popup window service): `this.api`, `this.popup`.
  */
 export function setupApplicationTest(hooks, options) {
   upstreamSetupApplicationTest(hooks, options);

@@ -1,12 +1,16 @@
 import { module, test } from 'qunit';
 import { messageFor } from 'frontend/lib/messages';
 import { ApiError } from 'frontend/lib/api';
-import { SignInError } from 'frontend/torii/errors';
+import { SignInError } from 'frontend/lib/sign-in-error';
 
 const CODES = [
   'popup_blocked',
   'popup_closed',
   'consent_denied',
+  'provider_unavailable',
+  'provider_rejected_request',
+  'provider_account_refused',
+  'provider_interaction_required',
   'provider_error',
   'state_mismatch',
   'no_code',
@@ -43,7 +47,7 @@ module('Unit | lib | messages', function () {
 
   test('policy refusal and Google consent refusal read differently', function (assert) {
     const policy = messageFor(new ApiError('access_denied', '', { status: 403 }));
-    const consent = messageFor(new SignInError('consent_denied', 'access_denied'));
+    const consent = messageFor(new SignInError('consent_denied', { providerError: 'access_denied' }));
     assert.ok(policy.includes('not allowed'), policy);
     assert.ok(consent.includes('cancelled'), consent);
   });
