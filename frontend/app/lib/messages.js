@@ -45,6 +45,9 @@ const MESSAGES = {
     'This site’s address is not registered for Google sign-in. Please tell the site’s administrator.',
   invalid_token: () => 'Your session is no longer valid. Please sign in again.',
   token_expired: () => 'Your session has expired. Please sign in again.',
+  session_ended: () => 'This session has ended. Please sign in again.',
+  store_unavailable: (e) =>
+    `The server could not check your session just now. Please try again in ${waitFor(e.retryAfter)}.`,
   network_error: () => 'The server cannot be reached. Check your internet connection and try again.',
   timeout: () => 'The server took too long to answer. Please try again.',
   bad_response: () => 'The server sent an answer this page does not understand. Please try again later.',
@@ -68,4 +71,40 @@ export function messageFor(error) {
     return `The server refused the request (HTTP ${status}). Please reload the page and try again.`;
   }
   return `Something went wrong while signing in. ${AGAIN}`;
+}
+
+// Why this device is signed out, for the sign-in and home pages
+// (services/session.js `signedOutBecause`): one sentence each.
+const SIGNED_OUT = {
+  session_ended: () =>
+    'This device was signed out because its session was ended, from another device or by “Sign out everywhere”.',
+  no_longer_allowed: () =>
+    'This device was signed out because this Google account is no longer allowed to use this site.',
+  logout_unconfirmed: () =>
+    'You are signed out on this device, but the server could not be reached to end the session, so it stays valid there until it expires.',
+  signed_out_everywhere: () => 'You signed out everywhere: every session of this account has ended, this device’s too.',
+};
+
+/** The codes services/session.js may remember across a reload. */
+export const SIGNED_OUT_REASONS = Object.freeze(Object.keys(SIGNED_OUT));
+
+/**
+ * The sentence for why this device is signed out: `reason` is `{code}` with
+ * one of SIGNED_OUT_REASONS, or the ApiError that a restore (POST /reauth)
+ * was refused with.
+ */
+export function signedOutMessage(reason) {
+  const code = reason?.code;
+  if (code === 'access_denied' && reason.status === 403) return SIGNED_OUT.no_longer_allowed();
+  if (code && Object.hasOwn(SIGNED_OUT, code)) return SIGNED_OUT[code]();
+  return messageFor(reason);
+}
+
+/** What the server said about a session store it could not reach, and what the app does. */
+export function checkFailureMessage(error, inMs) {
+  const wait = waitFor(Math.round((inMs ?? 0) / 1000));
+  if (error?.code === 'store_unavailable') {
+    return `The server could not check your session just now, so you stay signed in here; it will be checked again in ${wait}.`;
+  }
+  return `The server could not be reached to check your session, so you stay signed in here; it will be checked again in ${wait}.`;
 }

@@ -2,7 +2,7 @@ import Service, { service } from '@ember/service';
 import { getOwner } from '@ember/owner';
 import { tracked } from '@glimmer/tracking';
 import { waitForPromise } from '@ember/test-waiters';
-import { getAuthConfig, startSignIn } from '../lib/api';
+import { startSignIn } from '../lib/api';
 import { messageFor } from '../lib/messages';
 import { configureGooglePopup, openGooglePopup } from '../torii/adapter';
 
@@ -25,6 +25,7 @@ const REFRESH_AFTER_MS = 8 * 60 * 1000;
 export default class SignInService extends Service {
   @service session;
   @service router;
+  @service authConfig;
 
   /** 'idle' | 'preparing' | 'ready' | 'busy' | 'unavailable' */
   @tracked status = 'idle';
@@ -55,7 +56,7 @@ export default class SignInService extends Service {
     this.#clearRefresh();
     if (this.status !== 'busy') this.status = 'preparing';
     try {
-      this.config ??= await getAuthConfig();
+      this.config ??= await this.authConfig.load();
       const attempt = await startSignIn();
       if (generation !== this.#generation || this.isDestroying) return;
       configureGooglePopup(getOwner(this), {
