@@ -55,7 +55,7 @@ module('Acceptance | where you’re signed in', function (hooks) {
 
     assert.dom('[data-test-session="sid-phone"] [data-test-session-device]').hasText('Safari on iOS');
     assert.dom('[data-test-session="sid-phone"] [data-test-this-device]').doesNotExist();
-    assert.dom('[data-test-session="sid-phone"] [data-test-session-started]').hasText('last week');
+    assert.dom('[data-test-session="sid-phone"] [data-test-session-started]').hasText('10 days ago');
     assert.dom('[data-test-session="sid-phone"] [data-test-session-last-active]').hasText('2 minutes ago');
     assert
       .dom('[data-test-session="sid-phone"] [data-test-session-last-active]')

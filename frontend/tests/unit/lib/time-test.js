@@ -16,11 +16,15 @@ module('Unit | lib | time', function () {
       [3600, '1 hour ago'],
       [5 * 3600, '5 hours ago'],
       [86400, 'yesterday'],
+      [2 * 86400 - 1, 'yesterday'],
       [3 * 86400, '3 days ago'],
-      [7 * 86400, 'last week'],
-      [21 * 86400, '3 weeks ago'],
-      [40 * 86400, 'last month'],
-      [400 * 86400, 'last year'],
+      [13 * 86400, '13 days ago'],
+      [14 * 86400, '2 weeks ago'],
+      [59 * 86400, '8 weeks ago'],
+      [60 * 86400, '2 months ago'],
+      [364 * 86400, '12 months ago'],
+      [365 * 86400, '1 year ago'],
+      [3 * 365 * 86400, '3 years ago'],
     ];
     for (const [ago, expected] of cases) {
       assert.strictEqual(timeAgo(NOW_S - ago, NOW_MS), expected, `${ago} s ago`);
