@@ -68,6 +68,25 @@ async function cardRows(page) {
   return rows.sort((a, b) => a.device.localeCompare(b.device));
 }
 
+/**
+ * Records the Worker's answers to `method path` requests of `page` as they
+ * pass (its body read before the app can reload the page):
+ * `[{status, body, authorization}]`.
+ */
+async function recordAnswers(page, method, pathname) {
+  const seen = [];
+  await page.route(
+    (url) => url.pathname === pathname,
+    async (route) => {
+      if (route.request().method() !== method) return route.fallback();
+      const response = await route.fetch();
+      seen.push({ status: response.status(), body: await response.json(), authorization: route.request().headers().authorization });
+      await route.fulfill({ response });
+    },
+  );
+  return seen;
+}
+
 /** Fails at once, saying why, against a Worker without its session store. */
 async function requireSessionStore() {
   const config = await request(stack, 'GET', '/auth/config');
@@ -150,13 +169,12 @@ describe('"Where you’re signed in" with two devices', () => {
     const phoneToken2 = await storedToken(phonePage);
     await laptopPage.reload();
     await laptopPage.locator('[data-test-session]').nth(1).waitFor();
-    const all = laptopPage.waitForResponse((r) => r.request().method() === 'DELETE' && new URL(r.url()).pathname === '/auth/sessions');
+    const all = await recordAnswers(laptopPage, 'DELETE', '/auth/sessions');
     await laptopPage.getByRole('button', { name: 'Sign out everywhere' }).click();
-    const allAnswer = await all;
-    assert.equal(allAnswer.status(), 200);
-    assert.deepEqual(await allAnswer.json(), { sessions_ended: 2 });
     // The app reloads at its root, signed out, saying so.
     await laptopPage.locator('[data-test-signed-out-notice="signed_out_everywhere"]').waitFor({ timeout: 15_000 });
+    assert.deepEqual(all.map((a) => [a.status, a.body]), [[200, { sessions_ended: 2 }]], 'one DELETE /auth/sessions, both sessions ended');
+    assert.match(all[0].authorization ?? '', /^Bearer /);
     assert.ok(await laptopPage.locator('[data-test-signed-out]').isVisible());
     assert.equal(await storedToken(laptopPage), null, 'the laptop forgot its token');
     await screenshot(laptopPage, '10-signed-out-everywhere');
@@ -185,13 +203,11 @@ describe('"Where you’re signed in" with two devices', () => {
     const token = await storedToken(page);
     assert.equal((await reauth(token)).status, 200, 'live before');
 
-    const logout = page.waitForResponse((r) => new URL(r.url()).pathname === '/logout');
+    const logout = await recordAnswers(page, 'POST', '/logout');
     await page.getByRole('button', { name: 'Sign out', exact: true }).click();
-    const answer = await logout;
-    assert.equal(answer.status(), 200);
-    assert.deepEqual(await answer.json(), { sessions_ended: 1 });
-    assert.match(answer.request().headers().authorization ?? '', /^Bearer /);
     await page.locator('[data-test-signed-out]').waitFor();
+    assert.deepEqual(logout.map((a) => [a.status, a.body]), [[200, { sessions_ended: 1 }]], 'one POST /logout, its session ended');
+    assert.equal(logout[0].authorization, `Bearer ${token}`);
     assert.equal(await page.locator('[data-test-signed-out-notice]').count(), 0, 'the server was told: nothing to explain');
     assert.equal((await reauth(token)).body?.error, 'session_ended', 'the token no longer works anywhere');
 
