@@ -97,7 +97,12 @@ function reauth(token) {
   return request(stack, 'POST', '/reauth', { json: { auth_token: token } });
 }
 
-describe('"Where you’re signed in" with two devices', () => {
+// EDGE_LOGIN_SESSIONS=off runs every stack stateless (tests/support/stack.mjs):
+// then only the stateless case below applies, and the skip says so.
+const STATELESS_RUN = process.env.EDGE_LOGIN_SESSIONS === 'off';
+const WITH_STORE = STATELESS_RUN ? { skip: 'EDGE_LOGIN_SESSIONS=off: no session store in this run' } : {};
+
+describe('"Where you’re signed in" with two devices', WITH_STORE, () => {
   it('the laptop sees both sessions, ends the phone’s, the phone is signed out; "Sign out everywhere" ends the laptop’s too', T, async () => {
     await requireSessionStore();
 
@@ -210,6 +215,48 @@ describe('"Where you’re signed in" with two devices', () => {
     assert.equal(logout[0].authorization, `Bearer ${token}`);
     assert.equal(await page.locator('[data-test-signed-out-notice]').count(), 0, 'the server was told: nothing to explain');
     assert.equal((await reauth(token)).body?.error, 'session_ended', 'the token no longer works anywhere');
+
+    assert.deepEqual(problems, []);
+    await context.close();
+  });
+});
+
+describe('without a session store (the stateless Worker)', () => {
+  let stateless;
+
+  before(async () => {
+    stateless = await startStack({ sessions: false });
+  });
+
+  after(async () => {
+    await stateless?.stop();
+  });
+
+  it('no card, and "Sign out" only forgets the token (no POST /logout)', T, async () => {
+    const config = await request(stateless, 'GET', '/auth/config');
+    assert.equal(config.body?.sessions, false, 'this Worker says it has no session store');
+
+    const { context, problems } = await newContext(browser);
+    const page = await context.newPage();
+    const logouts = [];
+    const listed = [];
+    page.on('request', (r) => {
+      const p = new URL(r.url()).pathname;
+      if (p === '/logout') logouts.push(r);
+      if (p.startsWith('/auth/sessions')) listed.push(r);
+    });
+    await page.goto(`${stateless.baseUrl}/#/private`);
+    await readyLoginPage(page);
+    await clickSignIn(page);
+    await page.waitForURL(/#\/private$/, { timeout: 30_000 });
+    await page.locator('[data-test-api-ok]').filter({ hasText: EMAIL }).waitFor();
+    assert.equal(await page.locator('[data-test-sessions-card]').count(), 0, 'no "Where you’re signed in"');
+
+    await page.getByRole('button', { name: 'Sign out', exact: true }).click();
+    await page.locator('[data-test-signed-out]').waitFor();
+    assert.equal(await page.locator('[data-test-signed-out-notice]').count(), 0, 'nothing to explain: there was nothing to tell');
+    assert.equal(await storedToken(page), null);
+    assert.deepEqual([logouts.length, listed.length], [0, 0], 'neither /logout nor /auth/sessions asked');
 
     assert.deepEqual(problems, []);
     await context.close();
