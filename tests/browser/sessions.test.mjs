@@ -164,7 +164,7 @@ describe('"Where you’re signed in" with two devices', WITH_STORE, () => {
     await notice.waitFor();
     assert.equal(
       (await notice.innerText()).trim(),
-      'This device was signed out because its session was ended, from another device or by “Sign out everywhere”.',
+      'This device was signed out because its session was ended: from another device, by “Sign out everywhere”, or by the site.',
     );
     assert.equal(await storedToken(phonePage), null, 'the phone forgot its token');
     await screenshot(phonePage, '09-signed-out-from-another-device');

@@ -77,7 +77,7 @@ export function messageFor(error) {
 // (services/session.js `signedOutBecause`): one sentence each.
 const SIGNED_OUT = {
   session_ended: () =>
-    'This device was signed out because its session was ended, from another device or by “Sign out everywhere”.',
+    'This device was signed out because its session was ended: from another device, by “Sign out everywhere”, or by the site.',
   no_longer_allowed: () =>
     'This device was signed out because this Google account is no longer allowed to use this site.',
   logout_unconfirmed: () =>
