@@ -42,6 +42,16 @@ pub fn read_id_token(
         // Some Google answers have carried "true" as a string.
         Text(String),
     }
+    /// `exp` as JWT's NumericDate (a JSON number, maybe with a fraction), or
+    /// anything else, so that a non-numeric `exp` is told apart from claims
+    /// that do not parse. (Not `serde_json::Value`: its deserializer would
+    /// add to the wasm what nothing else needs.)
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum NumericDate {
+        Seconds(f64),
+        Other(serde::de::IgnoredAny),
+    }
     #[derive(Deserialize)]
     struct Raw {
         iss: String,
@@ -55,10 +65,8 @@ pub fn read_id_token(
         hd: Option<String>,
         #[serde(default)]
         azp: Option<String>,
-        // Any JSON value, so that a missing or non-numeric `exp` is told
-        // apart from claims that do not parse.
         #[serde(default)]
-        exp: Option<serde_json::Value>,
+        exp: Option<NumericDate>,
     }
     let bad = |why: &str| ProviderError::Upstream(format!("id_token {why}"));
     let mut parts = id_token.split('.');
@@ -83,11 +91,9 @@ pub fn read_id_token(
         (Audience::Many(_), None) => return Err(bad("aud is a list but there is no azp")),
         _ => {}
     }
-    let exp = match &raw.exp {
-        Some(serde_json::Value::Number(n)) => n.as_f64(),
-        _ => None,
-    }
-    .ok_or_else(|| bad("exp is missing or not a number"))?;
+    let Some(NumericDate::Seconds(exp)) = raw.exp else {
+        return Err(bad("exp is missing or not a number"));
+    };
     // JWT NumericDate may have a fraction; f64 holds every epoch second
     // exactly until the year 285 million.
     if (now as f64) > exp + EXP_LEEWAY_SECS as f64 {

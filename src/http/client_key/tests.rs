@@ -21,6 +21,7 @@ fn ipv6_addresses_of_one_64_share_a_key() {
         key("2001:db8:1:2:ffff:ffff:ffff:ffff")
     );
     assert_eq!(key("2001:db8:1:2::1"), "2001:db8:1:2::/64");
+    assert_eq!(key("2001:db8:a:b:c:d:e:f"), "2001:db8:a:b::/64");
 }
 
 #[test]
@@ -43,7 +44,7 @@ fn ipv6_notation_does_not_matter() {
         "[2001:db8::6]",
     ];
     for ip in same {
-        assert_eq!(key(ip), "2001:db8::/64", "{ip}");
+        assert_eq!(key(ip), "2001:db8:0:0::/64", "{ip}");
     }
 }
 
@@ -59,7 +60,7 @@ fn ipv4_mapped_ipv6_is_the_ipv4_address() {
 #[test]
 fn ipv4_compatible_ipv6_is_not_mapped() {
     // The deprecated `::a.b.c.d` form is an IPv6 address of ::/64.
-    assert_eq!(key("::203.0.113.7"), "::/64");
+    assert_eq!(key("::203.0.113.7"), "0:0:0:0::/64");
 }
 
 #[test]
@@ -72,6 +73,15 @@ fn unparsable_addresses_share_a_fixed_key() {
         "2001:db8::1::2",
         "01.2.3.4",
         "fe80::1%eth0",
+        "203.0.113.256",
+        "203.0.113.+7",
+        "203..113.7",
+        "0x7f.0.0.1",
+        "2130706433",
+        "[2001:db8::1",
+        "2001:db8::g",
+        "::ffff:1.2.3.04",
+        "1:2:3:4:5:6:7:8:9",
     ] {
         assert_eq!(key(ip), UNKNOWN_CLIENT, "{ip}");
     }
