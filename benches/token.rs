@@ -48,7 +48,10 @@ fn median_ns(criterion_dir: &Path, group: &str, name: &str) -> Option<f64> {
 
 fn python_side(token: &str) -> Result<serde_json::Value, String> {
     let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("bench/itsdangerous_bench.py");
-    let out = Command::new("python3")
+    // The project venv (scripts/python-env.sh), where itsdangerous is.
+    let venv = concat!(env!("CARGO_MANIFEST_DIR"), "/.venv/bin/python");
+    let exe = std::env::var("PYTHON").unwrap_or_else(|_| venv.to_owned());
+    let out = Command::new(&exe)
         .arg(script)
         .args([
             SECRET,
@@ -57,11 +60,11 @@ fn python_side(token: &str) -> Result<serde_json::Value, String> {
             &LIMITS.max_token_age.to_string(),
         ])
         .output()
-        .map_err(|e| format!("python3: {e}"))?;
+        .map_err(|e| format!("{exe}: {e}"))?;
     if !out.status.success() {
         return Err(String::from_utf8_lossy(&out.stderr).into_owned());
     }
-    serde_json::from_slice(&out.stdout).map_err(|e| format!("python3 output: {e}"))
+    serde_json::from_slice(&out.stdout).map_err(|e| format!("{exe} output: {e}"))
 }
 
 fn main() {

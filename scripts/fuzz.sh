@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
-# `make fuzz`: cargo fuzz (libFuzzer) over the token parser and the request
-# body parsing, one target at a time (the machine is shared).
+# `make fuzz`: cargo fuzz (libFuzzer) over the token parser, the request
+# body parsing and the request headers' readers (Cookie, client address),
+# one target at a time (the machine is shared).
 #
 #   bash scripts/fuzz.sh                 # every target, default run counts
-#   bash scripts/fuzz.sh token           # one group: token | body
+#   bash scripts/fuzz.sh token           # one group: token | body | http
 #   bash scripts/fuzz.sh body_json id_token
 #   FUZZ_RUNS=100000 bash scripts/fuzz.sh   # N executions per target
 #   FUZZ_TIME=60 bash scripts/fuzz.sh       # at most 60 s per target
@@ -12,6 +13,7 @@
 # Groups and default executions per target (each group adds up to 10.5 M):
 #   token: token_unsign 5.5M, token_roundtrip 4M, token_signed 1M
 #   body:  body_json 4.5M, body_headers 3M, id_token 3M
+#   http:  cookie 3M, client_key 3M (issue 11: at least 1M each)
 # FUZZ_RUNS replaces every default; with FUZZ_TIME alone the runs are
 # unbounded and the time decides. Needs a nightly toolchain (installed with
 # rustup if missing) and cargo-fuzz (installed if missing). Seeds come from
@@ -25,16 +27,19 @@ export PATH="$HOME/.cargo/bin:$PATH"
 declare -A DEFAULT_RUNS=(
   [token_unsign]=5500000 [token_roundtrip]=4000000 [token_signed]=1000000
   [body_json]=4500000 [body_headers]=3000000 [id_token]=3000000
+  [cookie]=3000000 [client_key]=3000000
 )
 declare -A GROUP_OF=(
   [token_unsign]=token [token_roundtrip]=token [token_signed]=token
   [body_json]=body [body_headers]=body [id_token]=body
+  [cookie]=http [client_key]=http
 )
 declare -A DICT_OF=(
   [token_unsign]=token [token_roundtrip]=token [token_signed]=token
   [body_json]=json [body_headers]=headers [id_token]=json
+  [cookie]=headers [client_key]=addr
 )
-ALL=(token_unsign token_roundtrip token_signed body_json body_headers id_token)
+ALL=(token_unsign token_roundtrip token_signed body_json body_headers id_token cookie client_key)
 
 targets=()
 for arg in "${@:-all}"; do
@@ -42,8 +47,9 @@ for arg in "${@:-all}"; do
     all) targets+=("${ALL[@]}") ;;
     token) targets+=(token_unsign token_roundtrip token_signed) ;;
     body) targets+=(body_json body_headers id_token) ;;
+    http) targets+=(cookie client_key) ;;
     *)
-      [[ -n "${GROUP_OF[$arg]:-}" ]] || { echo "unknown target or group: $arg (targets: ${ALL[*]}; groups: token body)" >&2; exit 2; }
+      [[ -n "${GROUP_OF[$arg]:-}" ]] || { echo "unknown target or group: $arg (targets: ${ALL[*]}; groups: token body http)" >&2; exit 2; }
       targets+=("$arg") ;;
   esac
 done
@@ -66,14 +72,14 @@ echo "==> building the fuzz targets (sanitizer: $sanitizer, debug assertions on)
 cargo +nightly fuzz build "${flags[@]}"
 
 mkdir -p fuzz/artifacts/logs
+# Every run (re)writes the seed-* files, so seeds added later reach corpora
+# that exist already; what libFuzzer added to a corpus stays.
+python3 fuzz/make_seeds.py fuzz/corpus >/dev/null
 declare -A done_runs=() done_rate=() group_runs=()
 failed=()
 for t in "${targets[@]}"; do
   corpus="fuzz/corpus/$t"
-  if [[ -z "$(ls -A "$corpus" 2>/dev/null)" ]]; then
-    mkdir -p "$corpus"
-    python3 fuzz/make_seeds.py fuzz/corpus >/dev/null
-  fi
+  mkdir -p "$corpus"
   limits=()
   if [[ -n "${FUZZ_RUNS:-}" ]]; then
     limits+=("-runs=$FUZZ_RUNS")
@@ -108,7 +114,7 @@ done
 echo
 printf '%-16s %14s %10s\n' target executions exec/s
 for t in "${targets[@]}"; do printf '%-16s %14s %10s\n' "$t" "${done_runs[$t]}" "${done_rate[$t]}"; done
-for g in token body; do
+for g in token body http; do
   [[ -n "${group_runs[$g]:-}" ]] && printf '%-16s %14s\n' "group $g" "${group_runs[$g]}"
 done
 if ((${#failed[@]})); then

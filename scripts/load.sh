@@ -22,10 +22,7 @@ fi
 
 if ! command -v wrk >/dev/null; then
   echo "==> installing wrk (Debian package)" >&2
-  sudo=""
-  [ "$(id -u)" -eq 0 ] || sudo="sudo"
-  $sudo apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq wrk >/dev/null
+  bash scripts/apt-install.sh wrk -- "macOS: brew install wrk"
 fi
 
 exec node tests/load/run.mjs "$@"

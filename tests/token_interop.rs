@@ -1,8 +1,9 @@
 //! Live interop with the real itsdangerous, both directions, real clock.
 //!
-//! Needs `python3` (or `$PYTHON`) with `pip install itsdangerous==2.2.0`.
-//! Without them these tests fail on purpose: CI installs both, and a silent
-//! skip would hide a broken compatibility promise.
+//! Needs the project venv (`bash scripts/python-env.sh`: `.venv/` with
+//! tests/python/requirements.txt), or `$PYTHON` naming a Python with
+//! itsdangerous 2.2.0. Without it these tests fail on purpose: `make test`
+//! makes the venv, and a silent skip would hide a broken compatibility promise.
 
 use std::io::Write;
 use std::process::{Command, Stdio};
@@ -17,7 +18,8 @@ const OLD: &str = "interop old secret ключ";
 const MAX_AGE: u64 = 300;
 
 fn python(request: &Value) -> Value {
-    let exe = std::env::var("PYTHON").unwrap_or_else(|_| "python3".to_owned());
+    let venv = concat!(env!("CARGO_MANIFEST_DIR"), "/.venv/bin/python");
+    let exe = std::env::var("PYTHON").unwrap_or_else(|_| venv.to_owned());
     let mut child = Command::new(&exe)
         .arg(SCRIPT)
         .stdin(Stdio::piped())
@@ -26,8 +28,9 @@ fn python(request: &Value) -> Value {
         .spawn()
         .unwrap_or_else(|e| {
             panic!(
-                "cannot run `{exe}` ({e}). The itsdangerous interop tests need Python 3 with \
-                 `pip install itsdangerous==2.2.0`; set PYTHON to pick the interpreter."
+                "cannot run `{exe}` ({e}). The itsdangerous interop tests need the project \
+                 venv (`bash scripts/python-env.sh` makes it), or PYTHON naming a Python \
+                 with itsdangerous 2.2.0."
             )
         });
     child

@@ -20,15 +20,10 @@ module.exports = function (environment) {
       useResolver: false,
       routeAfterAuthentication: 'private',
     },
-
-    torii: {
-      // The popup lands on the static /torii/redirect.html, never on the app,
-      // so torii's "am I the popup?" check at boot is not needed.
-      disableRedirectInitializer: true,
-      // Provider settings come from GET /auth/config at run time
-      // (app/torii/google-oauth2.js), so one build serves every environment.
-      providers: {},
-    },
+    // Empty on purpose: the Google provider is configured at run time from
+    // GET /auth/config (app/torii/adapter.js), so one build serves every
+    // environment. (torii warns at build time when the key is missing.)
+    torii: {},
   };
 
   if (environment === 'test') {

@@ -1,7 +1,10 @@
-//! `google::read_id_token`, the id_token claim reader: an arbitrary string,
+//! `oidc::read_id_token`, the id_token claim reader: an arbitrary string,
 //! or a JWS whose payload segment is base64url of arbitrary bytes (so that
 //! the fuzzer works on the claims JSON itself). Whatever it accepts must
-//! have our `aud` and an expected `iss`, checked on an independent parse.
+//! have our `aud` and an expected `iss`, an `exp` that is a number not
+//! passed by the clock (60 s leeway), an `azp` equal to our client id when
+//! present, and one whenever `aud` is a list, checked on an independent
+//! parse.
 
 #![no_main]
 
@@ -14,6 +17,8 @@ use serde::Deserialize;
 use serde_json::Value;
 
 const CLIENT_ID: &str = "client-123.apps.example";
+/// The seeds' clock (fuzz/make_seeds.py `TS`): their `exp` is an hour later.
+const NOW: u64 = 1_700_000_000;
 
 #[derive(Arbitrary, Debug)]
 enum Input<'a> {
@@ -39,7 +44,7 @@ fuzz_target!(|input: Input| {
             (format!("eyJhbGciOiJSUzI1NiJ9.{seg}.c2ln"), Some(c))
         }
     };
-    match read_id_token(&token, CLIENT_ID, &issuers) {
+    match read_id_token(&token, CLIENT_ID, &issuers, NOW) {
         Err(e) => {
             assert!(matches!(e, ProviderError::Upstream(_)), "{e:?}");
             assert_eq!(ApiError::from(e).into_response(false).status, 502);
@@ -66,6 +71,10 @@ fuzz_target!(|input: Input| {
                 sub: Value,
                 #[serde(default)]
                 email_verified: Value,
+                #[serde(default)]
+                azp: Option<Value>,
+                #[serde(default)]
+                exp: Value,
             }
             let v: Loose = serde_json::from_slice(&json).expect("accepted, so the claims parse");
             let iss = v.iss.as_str().expect("iss is a string");
@@ -76,6 +85,12 @@ fuzz_target!(|input: Input| {
                 other => panic!("aud {other:?}"),
             };
             assert!(aud_ok);
+            match &v.azp {
+                Some(azp) => assert_eq!(azp.as_str(), Some(CLIENT_ID)),
+                None => assert!(!v.aud.is_array(), "aud list without azp"),
+            }
+            let exp = v.exp.as_f64().expect("exp is a number");
+            assert!(NOW as f64 <= exp + 60.0, "exp {exp} passed");
             assert_eq!(v.sub.as_str(), Some(claims.sub.as_str()));
             if claims.email_verified {
                 assert!(v.email_verified == Value::Bool(true) || v.email_verified == "true");

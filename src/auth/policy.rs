@@ -36,7 +36,9 @@ pub fn check_allow_lists(
     if domains.is_empty() && emails.is_empty() {
         return Ok(());
     }
-    let email = email.map(str::to_lowercase);
+    // ASCII case only: Unicode lowercasing maps the Kelvin sign (U+212A)
+    // to `k`, so a non-ASCII address could pass for a listed ASCII one.
+    let email = email.map(str::to_ascii_lowercase);
     let hd_ok = hd.is_some_and(|hd| domains.iter().any(|d| d.eq_ignore_ascii_case(hd)));
     let email_domain_ok = email
         .as_deref()
@@ -131,6 +133,39 @@ mod tests {
     fn rejects_unlisted_email() {
         let c = claims("eve@gmail.com", true, None);
         assert!(check_account(&c, &[], &list(&["ada@gmail.com"])).is_err());
+    }
+
+    const KELVIN: char = '\u{212a}';
+
+    #[test]
+    fn kelvin_sign_address_does_not_match_listed_ascii_address() {
+        let c = claims(&format!("{KELVIN}im@example.com"), true, None);
+        assert!(check_account(&c, &[], &list(&["kim@example.com"])).is_err());
+    }
+
+    #[test]
+    fn kelvin_sign_domain_does_not_match_listed_ascii_domain() {
+        let c = claims(&format!("a@{KELVIN}orp.example"), true, None);
+        assert!(check_account(&c, &list(&["korp.example"]), &[]).is_err());
+        let by_hd = claims("a@gmail.com", true, Some(&format!("{KELVIN}orp.example")));
+        assert!(check_account(&by_hd, &list(&["korp.example"]), &[]).is_err());
+    }
+
+    #[test]
+    fn ascii_case_still_folds() {
+        let c = claims("KIM@KORP.Example", true, Some("KORP.example"));
+        assert!(check_account(&c, &[], &list(&["kim@korp.example"])).is_ok());
+        assert!(check_account(&c, &list(&["korp.example"]), &[]).is_ok());
+    }
+
+    #[test]
+    fn non_ascii_address_matches_only_itself() {
+        let listed = list(&["\u{fc}ber@example.com"]);
+        let same = claims("\u{fc}ber@Example.com", true, None);
+        assert!(check_account(&same, &[], &listed).is_ok());
+        // Ü (U+00DC) is ü's upper case under Unicode rules, not ASCII ones.
+        let upper = claims("\u{dc}ber@example.com", true, None);
+        assert!(check_account(&upper, &[], &listed).is_err());
     }
 
     #[test]

@@ -112,7 +112,13 @@ fn parse_payload(json: &[u8], timestamp: u64) -> Result<Session, AuthError> {
     })
 }
 
+/// The session cap, and (CONTRACT.md "Hardening") an `auth_time` more than
+/// the clock leeway ahead is a forged or broken token: it would otherwise
+/// push the cap out as far as its signer liked.
 fn check_session_age(session: &Session, limits: Lifetimes, now: u64) -> Result<(), AuthError> {
+    if session.auth_time.saturating_sub(now) > crate::token::FUTURE_LEEWAY_SECS {
+        return Err(AuthError::InvalidToken { presented: true });
+    }
     if now.saturating_sub(session.auth_time) > limits.max_session_age {
         Err(AuthError::TokenExpired)
     } else {
@@ -243,8 +249,11 @@ mod tests {
     };
     const USER: &str = r#"{"sub":"42","email":"ada@example.com"}"#;
 
+    /// As long as a `SECRET_KEY` must be; the fallback need not be.
+    const CURRENT: &str = "session-unit-test-key-0123456789abcdef";
+
     fn keyring() -> Keyring {
-        Keyring::new("current", &["old"])
+        Keyring::new(CURRENT, &["old"])
     }
 
     #[test]
@@ -298,6 +307,45 @@ mod tests {
     }
 
     #[test]
+    fn rejects_auth_time_more_than_60_s_ahead() {
+        let t = issue(&keyring(), USER, NOW + 61, None, NOW);
+        assert_eq!(
+            verify(&keyring(), &t, LIMITS, NOW).unwrap_err(),
+            AuthError::InvalidToken { presented: true }
+        );
+    }
+
+    #[test]
+    fn accepts_auth_time_up_to_60_s_ahead() {
+        let t = issue(&keyring(), USER, NOW + 60, None, NOW);
+        assert_eq!(
+            verify(&keyring(), &t, LIMITS, NOW).unwrap().auth_time,
+            NOW + 60
+        );
+    }
+
+    #[test]
+    fn reauth_rejects_auth_time_more_than_60_s_ahead() {
+        // Young and old tokens: the renewal must not carry it forward either.
+        for signed_at in [NOW, NOW - 600] {
+            let t = issue(&keyring(), USER, NOW + 3600, None, signed_at);
+            assert_eq!(
+                reauth(&keyring(), &t, LIMITS, NOW, false, || None).unwrap_err(),
+                AuthError::InvalidToken { presented: true }
+            );
+        }
+    }
+
+    #[test]
+    fn reauth_rejects_far_future_auth_time_that_would_overflow() {
+        let t = issue(&keyring(), USER, u64::MAX, None, NOW);
+        assert_eq!(
+            reauth(&keyring(), &t, LIMITS, NOW, false, || None).unwrap_err(),
+            AuthError::InvalidToken { presented: true }
+        );
+    }
+
+    #[test]
     fn reauth_returns_young_token_unchanged() {
         let t = issue(&keyring(), USER, NOW - 100, None, NOW - 100);
         let r = reauth(&keyring(), &t, LIMITS, NOW, false, || None).unwrap();
@@ -322,7 +370,7 @@ mod tests {
         let t = issue(&old, USER, NOW - 600, None, NOW - 600);
         let r = reauth(&keyring(), &t, LIMITS, NOW, false, || None).unwrap();
         assert!(r.renewed);
-        let current_only = Keyring::new("current", &[]);
+        let current_only = Keyring::new(CURRENT, &[]);
         assert!(verify(&current_only, &r.token, LIMITS, NOW).is_ok());
     }
 

@@ -71,16 +71,6 @@ pub fn clear_cookie() -> String {
     format!("{COOKIE_NAME}=; Max-Age=0; Path=/; HttpOnly; Secure; SameSite=Lax")
 }
 
-/// Our cookie's value from a `Cookie` request header.
-pub fn cookie_value(header: Option<&str>) -> Option<&str> {
-    header?
-        .split(';')
-        .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(name, _)| *name == COOKIE_NAME)
-        .map(|(_, value)| value.trim())
-        .filter(|v| !v.is_empty())
-}
-
 /// A sign-in that passed the state check.
 #[derive(Debug, PartialEq, Eq)]
 pub struct Checked {
@@ -132,9 +122,11 @@ mod tests {
     use sha2::{Digest, Sha256};
 
     const NOW: u64 = 1_800_000_000;
+    /// As long as a `SECRET_KEY` must be (`config::MIN_SECRET_KEY_BYTES`).
+    const KEY: &str = "signin-unit-test-key-0123456789abcdef";
 
     fn keyring() -> Keyring {
-        Keyring::with_salt(crate::config::SIGNIN_SALT, "k", &[])
+        Keyring::with_salt(crate::config::SIGNIN_SALT, KEY, &[])
     }
 
     fn value(s: &str) -> Option<&str> {
@@ -197,19 +189,8 @@ mod tests {
 
     #[test]
     fn rejects_cookie_signed_with_session_key() {
-        let s = start(&Keyring::new("k", &[]), NOW);
+        let s = start(&Keyring::new(KEY, &[]), NOW);
         assert!(check(&keyring(), Some(&s.cookie), value(&s.state), NOW).is_err());
-    }
-
-    #[test]
-    fn finds_cookie_among_others() {
-        assert_eq!(
-            cookie_value(Some("a=1; __Host-edge-login=abc.def.ghi; b=2")),
-            Some("abc.def.ghi")
-        );
-        assert_eq!(cookie_value(Some("a=1")), None);
-        assert_eq!(cookie_value(Some("__Host-edge-login=")), None);
-        assert_eq!(cookie_value(None), None);
     }
 
     #[test]

@@ -8,6 +8,8 @@ mod secret;
 
 pub use secret::Secret;
 
+pub mod endpoint;
+
 use crate::token::Keyring;
 
 pub const DEFAULT_MAX_TOKEN_AGE: u64 = 604_800;
@@ -29,7 +31,17 @@ pub enum Problem {
     Missing,
     NotAPositiveInteger,
     NotAnHttpUrl,
+    /// `SECRET_KEY` shorter than `MIN_SECRET_KEY_BYTES`.
+    TooShort,
+    /// A `GOOGLE_*_URL` that is not `https://`, nor `http://` on loopback.
+    NotHttpsOrLoopback,
 }
+
+/// `/auth/start` hands anyone a value signed with a key derived from
+/// `SECRET_KEY`, so a short one can be brute-forced offline. 32 bytes is
+/// what `secrets.token_urlsafe(32)` and `openssl rand -base64 32` give at the
+/// least; fallbacks are not held to it, so that Flask-era keys still verify.
+pub const MIN_SECRET_KEY_BYTES: usize = 32;
 
 type Setting<T> = Result<T, ConfigError>;
 
@@ -60,7 +72,18 @@ impl Config {
     pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Self {
         let get = |name: &str| lookup(name).filter(|v| !v.trim().is_empty());
 
-        let secret = get("SECRET_KEY").ok_or(missing("SECRET_KEY"));
+        let secret = get("SECRET_KEY")
+            .ok_or(missing("SECRET_KEY"))
+            .and_then(|s| {
+                if s.len() >= MIN_SECRET_KEY_BYTES {
+                    Ok(s)
+                } else {
+                    Err(ConfigError {
+                        binding: "SECRET_KEY",
+                        problem: Problem::TooShort,
+                    })
+                }
+            });
         let fallbacks = split_list(get("SECRET_KEY_FALLBACKS").as_deref());
         let fallback_refs: Vec<&str> = fallbacks.iter().map(String::as_str).collect();
         let keyring = secret
@@ -114,7 +137,7 @@ impl Config {
                 .collect(),
             allowed_emails: split_list(get("ALLOWED_EMAILS").as_deref())
                 .into_iter()
-                .map(|e| e.to_lowercase())
+                .map(|e| e.to_ascii_lowercase())
                 .collect(),
             accept_flask_tokens: get("ACCEPT_FLASK_TOKENS").as_deref() == Some("true"),
         }
@@ -187,21 +210,9 @@ pub fn seconds(binding: &'static str, raw: Option<String>, default: u64) -> Sett
 fn url_setting(binding: &'static str, raw: Option<String>, default: &str) -> Setting<String> {
     let value = raw.map(|v| v.trim().to_string());
     let url = value.as_deref().unwrap_or(default);
-    if is_http_url(url) {
-        Ok(url.to_string())
-    } else {
-        Err(ConfigError {
-            binding,
-            problem: Problem::NotAnHttpUrl,
-        })
-    }
-}
-
-fn is_http_url(s: &str) -> bool {
-    let rest = s
-        .strip_prefix("https://")
-        .or_else(|| s.strip_prefix("http://"));
-    matches!(rest, Some(r) if !r.is_empty() && !r.starts_with('/') && !r.contains(char::is_whitespace))
+    endpoint::check(url)
+        .map(|()| url.to_string())
+        .map_err(|problem| ConfigError { binding, problem })
 }
 
 /// `scheme://host[:port]` of an absolute http(s) URL.
@@ -214,168 +225,4 @@ pub fn origin_of(url: &str) -> &str {
 }
 
 #[cfg(test)]
-pub(crate) mod tests {
-    use super::*;
-    use std::collections::HashMap;
-
-    pub fn good_bindings() -> HashMap<&'static str, String> {
-        HashMap::from([
-            ("SECRET_KEY", "s3cret-key".to_string()),
-            ("OAUTH2_CLIENT_ID", "client-123.apps.example".to_string()),
-            ("OAUTH2_CLIENT_SECRET", "client-secret-xyz".to_string()),
-        ])
-    }
-
-    pub fn config_from(bindings: &HashMap<&'static str, String>) -> Config {
-        Config::from_lookup(|name| bindings.get(name).cloned())
-    }
-
-    pub fn good_config() -> Config {
-        config_from(&good_bindings())
-    }
-
-    fn with(name: &'static str, value: &str) -> Config {
-        let mut b = good_bindings();
-        b.insert(name, value.to_string());
-        config_from(&b)
-    }
-
-    fn without(name: &'static str) -> Config {
-        let mut b = good_bindings();
-        b.remove(name);
-        config_from(&b)
-    }
-
-    #[test]
-    fn good_config_has_defaults() {
-        let c = good_config();
-        assert_eq!(c.max_token_age(), Ok(DEFAULT_MAX_TOKEN_AGE));
-        assert_eq!(c.max_session_age(), Ok(DEFAULT_MAX_SESSION_AGE));
-        assert_eq!(c.auth_url(), Ok(DEFAULT_AUTH_URL));
-        assert_eq!(c.token_url(), Ok(DEFAULT_TOKEN_URL));
-        assert_eq!(c.userinfo_url(), Ok(DEFAULT_USERINFO_URL));
-        assert_eq!(c.issuers(), &DEFAULT_ISSUERS.map(String::from));
-        assert!(!c.accept_flask_tokens);
-        assert!(c.allowed_redirect_uris.is_empty());
-    }
-
-    #[test]
-    fn missing_secret_key_is_named() {
-        let err = without("SECRET_KEY").keyring().unwrap_err();
-        assert_eq!(err.binding, "SECRET_KEY");
-        assert_eq!(err.problem, Problem::Missing);
-    }
-
-    #[test]
-    fn blank_binding_counts_as_missing() {
-        let err = with("OAUTH2_CLIENT_ID", "  ").client_id().unwrap_err();
-        assert_eq!(err.binding, "OAUTH2_CLIENT_ID");
-    }
-
-    #[test]
-    fn missing_client_secret_is_named() {
-        assert_eq!(
-            without("OAUTH2_CLIENT_SECRET")
-                .client_secret()
-                .unwrap_err()
-                .binding,
-            "OAUTH2_CLIENT_SECRET"
-        );
-    }
-
-    #[test]
-    fn rejects_non_numeric_max_token_age() {
-        let err = with("MAX_TOKEN_AGE", "abc").max_token_age().unwrap_err();
-        assert_eq!(err.binding, "MAX_TOKEN_AGE");
-        assert_eq!(err.problem, Problem::NotAPositiveInteger);
-    }
-
-    #[test]
-    fn rejects_zero_max_token_age() {
-        assert!(with("MAX_TOKEN_AGE", "0").max_token_age().is_err());
-    }
-
-    #[test]
-    fn rejects_negative_max_session_age() {
-        assert!(with("MAX_SESSION_AGE", "-5").max_session_age().is_err());
-    }
-
-    #[test]
-    fn reads_max_token_age() {
-        assert_eq!(with("MAX_TOKEN_AGE", " 60 ").max_token_age(), Ok(60));
-    }
-
-    #[test]
-    fn rejects_token_url_without_scheme() {
-        let err = with("GOOGLE_TOKEN_URL", "localhost:9400/token")
-            .token_url()
-            .unwrap_err();
-        assert_eq!(err.binding, "GOOGLE_TOKEN_URL");
-        assert_eq!(err.problem, Problem::NotAnHttpUrl);
-    }
-
-    #[test]
-    fn issuer_follows_overridden_auth_url() {
-        let c = with("GOOGLE_AUTH_URL", "http://127.0.0.1:9400/authorize");
-        assert_eq!(c.issuers(), &["http://127.0.0.1:9400".to_string()]);
-    }
-
-    #[test]
-    fn explicit_issuer_wins() {
-        let mut b = good_bindings();
-        b.insert("GOOGLE_AUTH_URL", "http://127.0.0.1:9400/authorize".into());
-        b.insert("GOOGLE_ISSUER", "http://localhost:9400".into());
-        assert_eq!(
-            config_from(&b).issuers(),
-            &["http://localhost:9400".to_string()]
-        );
-    }
-
-    #[test]
-    fn lists_are_trimmed_and_empty_items_dropped() {
-        let c = with(
-            "ALLOWED_REDIRECT_URIS",
-            " https://a.example/cb ,, https://b.example/cb,",
-        );
-        assert_eq!(
-            c.allowed_redirect_uris,
-            vec!["https://a.example/cb", "https://b.example/cb"]
-        );
-    }
-
-    #[test]
-    fn email_lists_are_lowercased() {
-        let mut b = good_bindings();
-        b.insert("ALLOWED_EMAILS", "Ada@Example.COM".into());
-        b.insert("ALLOWED_EMAIL_DOMAINS", "@Example.org".into());
-        let c = config_from(&b);
-        assert_eq!(c.allowed_emails, vec!["ada@example.com"]);
-        assert_eq!(c.allowed_email_domains, vec!["example.org"]);
-    }
-
-    #[test]
-    fn flask_tokens_need_exactly_true() {
-        assert!(with("ACCEPT_FLASK_TOKENS", "true").accept_flask_tokens);
-        assert!(!with("ACCEPT_FLASK_TOKENS", "TRUE").accept_flask_tokens);
-        assert!(!with("ACCEPT_FLASK_TOKENS", "1").accept_flask_tokens);
-    }
-
-    #[test]
-    fn secret_debug_is_redacted() {
-        let s = Secret::new("hunter2");
-        assert_eq!(format!("{s:?}"), "[redacted]");
-        let c = good_config();
-        let dump = format!("{c:?}");
-        assert!(!dump.contains("s3cret-key"), "{dump}");
-        assert!(!dump.contains("client-secret-xyz"), "{dump}");
-    }
-
-    #[test]
-    fn origin_of_strips_path_and_query() {
-        assert_eq!(
-            origin_of("https://example.com:8443/a/b?c#d"),
-            "https://example.com:8443"
-        );
-        assert_eq!(origin_of("http://127.0.0.1:9400"), "http://127.0.0.1:9400");
-    }
-}
+pub(crate) mod tests;

@@ -1,13 +1,17 @@
 //! The HTTP client the `oauth2` crate and the userinfo call run on:
 //! `worker::Fetch`, redirects not followed, a 10 s deadline, bounded bodies.
 
+use crate::http::capped::CappedBody;
 use crate::oidc::MAX_UPSTREAM_BODY;
 use futures_util::future::{select, Either};
+use futures_util::StreamExt;
 use oauth2::{AsyncHttpClient, HttpRequest, HttpResponse};
 use std::future::Future;
 use std::pin::Pin;
 use std::time::Duration;
-use worker::{js_sys::Uint8Array, web_sys, AbortController, Delay, Fetch, Headers, Request};
+use worker::{
+    js_sys::Uint8Array, web_sys, AbortController, Delay, Fetch, Headers, Request, Response,
+};
 
 pub const UPSTREAM_TIMEOUT: Duration = Duration::from_secs(10);
 
@@ -70,13 +74,7 @@ async fn send(request: HttpRequest) -> Result<HttpResponse, FetchError> {
             .send_with_signal(&signal)
             .await
             .map_err(|e| FetchError::Transport(e.to_string()))?;
-        let body = response
-            .bytes()
-            .await
-            .map_err(|e| FetchError::Transport(e.to_string()))?;
-        if body.len() > MAX_UPSTREAM_BODY {
-            return Err(FetchError::TooLarge);
-        }
+        let body = read_capped(&mut response).await?;
         // Only Content-Type is ever read (the `oauth2` crate checks it); copying
         // just it keeps `http`'s generic header-name parser out of the wasm.
         let mut builder = oauth2::http::Response::builder().status(response.status_code());
@@ -90,10 +88,31 @@ async fn send(request: HttpRequest) -> Result<HttpResponse, FetchError> {
     let deadline = Delay::from(UPSTREAM_TIMEOUT);
     let outcome = match select(Box::pin(exchange), deadline).await {
         Either::Left((result, _)) => result,
-        Either::Right(((), _)) => {
-            controller.abort();
-            Err(FetchError::Timeout)
-        }
+        Either::Right(((), _)) => Err(FetchError::Timeout),
     };
+    if matches!(outcome, Err(FetchError::Timeout | FetchError::TooLarge)) {
+        // Nothing more of this answer will be read: let the runtime drop it.
+        controller.abort();
+    }
     outcome
+}
+
+/// The body chunk by chunk as the fetch API delivers it (decoded), stopping
+/// at the chunk that takes it past `MAX_UPSTREAM_BODY`.
+async fn read_capped(response: &mut Response) -> Result<Vec<u8>, FetchError> {
+    let transport = |e: worker::Error| FetchError::Transport(e.to_string());
+    let mut body = CappedBody::new(MAX_UPSTREAM_BODY);
+    match response.stream() {
+        Ok(mut stream) => {
+            while let Some(chunk) = stream.next().await {
+                body.push(&chunk.map_err(transport)?)
+                    .map_err(|_| FetchError::TooLarge)?;
+            }
+        }
+        // No body stream (a null body): whatever `bytes` has, capped alike.
+        Err(_) => body
+            .push(&response.bytes().await.map_err(transport)?)
+            .map_err(|_| FetchError::TooLarge)?,
+    }
+    Ok(body.into_bytes())
 }

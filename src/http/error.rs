@@ -290,6 +290,15 @@ fn misconfigured(err: &ConfigError) -> String {
             "The server's {} setting must be an http(s) URL.",
             err.binding
         ),
+        Problem::TooShort => format!(
+            "The server's {} setting is too short: it must be at least {} bytes; its operator must set a longer one.",
+            err.binding,
+            crate::config::MIN_SECRET_KEY_BYTES
+        ),
+        Problem::NotHttpsOrLoopback => format!(
+            "The server's {} setting must be an https:// URL (http:// only on localhost or a loopback address).",
+            err.binding
+        ),
     }
 }
 

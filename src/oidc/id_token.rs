@@ -15,13 +15,19 @@ pub struct Claims {
     pub hd: Option<String>,
 }
 
+/// How far past its `exp` an id_token is still taken, for clock skew.
+pub const EXP_LEEWAY_SECS: u64 = 60;
+
 /// Reads the id_token's claims without checking its signature: it came
 /// straight from the token endpoint over TLS (OpenID Connect Core 3.1.3.7),
-/// but `aud` and `iss` must still be ours.
+/// but steps 2-5 and 9 still hold: `iss` and `aud` must be ours, `azp` too
+/// when present and it must be present when `aud` is a list, and `exp`
+/// must not have passed by `now` (with `EXP_LEEWAY_SECS`).
 pub fn read_id_token(
     id_token: &str,
     client_id: &str,
     issuers: &[String],
+    now: u64,
 ) -> Result<Claims, ProviderError> {
     #[derive(Deserialize)]
     #[serde(untagged)]
@@ -36,6 +42,16 @@ pub fn read_id_token(
         // Some Google answers have carried "true" as a string.
         Text(String),
     }
+    /// `exp` as JWT's NumericDate (a JSON number, maybe with a fraction), or
+    /// anything else, so that a non-numeric `exp` is told apart from claims
+    /// that do not parse. (Not `serde_json::Value`: its deserializer would
+    /// add to the wasm what nothing else needs.)
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum NumericDate {
+        Seconds(f64),
+        Other(serde::de::IgnoredAny),
+    }
     #[derive(Deserialize)]
     struct Raw {
         iss: String,
@@ -47,6 +63,10 @@ pub fn read_id_token(
         email_verified: Option<Flag>,
         #[serde(default)]
         hd: Option<String>,
+        #[serde(default)]
+        azp: Option<String>,
+        #[serde(default)]
+        exp: Option<NumericDate>,
     }
     let bad = |why: &str| ProviderError::Upstream(format!("id_token {why}"));
     let mut parts = id_token.split('.');
@@ -65,6 +85,19 @@ pub fn read_id_token(
     };
     if !aud_ok {
         return Err(bad("aud is not our client id"));
+    }
+    match (&raw.aud, raw.azp.as_deref()) {
+        (_, Some(azp)) if azp != client_id => return Err(bad("azp is not our client id")),
+        (Audience::Many(_), None) => return Err(bad("aud is a list but there is no azp")),
+        _ => {}
+    }
+    let Some(NumericDate::Seconds(exp)) = raw.exp else {
+        return Err(bad("exp is missing or not a number"));
+    };
+    // JWT NumericDate may have a fraction; f64 holds every epoch second
+    // exactly until the year 285 million.
+    if (now as f64) > exp + EXP_LEEWAY_SECS as f64 {
+        return Err(bad("has expired (exp)"));
     }
     if !issuers.iter().any(|i| i == &raw.iss) {
         return Err(bad("iss is not the expected issuer"));

@@ -9,7 +9,7 @@ mod id_token;
 mod userinfo;
 
 pub use error::ProviderError;
-pub use id_token::{read_id_token, Claims};
+pub use id_token::{read_id_token, Claims, EXP_LEEWAY_SECS};
 pub use userinfo::minify_json;
 
 use crate::config::Secret;
@@ -60,6 +60,8 @@ pub struct Exchange<'a> {
     pub redirect_uri: &'a str,
     pub code: &'a str,
     pub pkce_verifier: Option<&'a str>,
+    /// Seconds since the epoch, for the id_token's `exp`.
+    pub now: u64,
 }
 
 #[derive(Debug)]
@@ -138,7 +140,7 @@ where
         .id_token
         .as_deref()
         .ok_or_else(|| ProviderError::Upstream("token answer has no id_token".into()))?;
-    let claims = read_id_token(id_token, x.client_id, x.issuers)?;
+    let claims = read_id_token(id_token, x.client_id, x.issuers, x.now)?;
     Ok(Exchanged {
         claims,
         access_token: token.access_token().clone(),

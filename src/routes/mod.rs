@@ -19,7 +19,7 @@ use crate::config::Config;
 use crate::http::body::{self, RequestError, MAX_BODY, MAX_DRAIN};
 use crate::http::error::{ApiError, RouteError};
 pub use crate::http::request_body::BodyError;
-use crate::http::{RequestHead, Response};
+use crate::http::{client_key, RequestHead, Response};
 use crate::store::{Client, Transport};
 use oauth2::AsyncHttpClient;
 use serde::Serialize;
@@ -86,6 +86,17 @@ impl Audit {
             renewed: None,
             sessions_ended: None,
             detail: None,
+        }
+    }
+}
+
+impl Audit {
+    /// The line logged when `LOGIN_LIMITER` fails; the request goes on.
+    pub fn limiter_error(detail: String) -> Self {
+        Audit {
+            outcome: "error",
+            detail: Some(detail),
+            ..Audit::ok("rate_limiter_error")
         }
     }
 }
@@ -165,7 +176,7 @@ pub async fn handle<P: Platform, B: Body>(
             let mut response = err.into_response(bearer);
             // A failed sign-in spends its cookie too: the UI starts again.
             if route.is_some_and(|r| r.clears_signin_cookie)
-                && signin_cookie::cookie_value(head.cookie.as_deref()).is_some()
+                && signin::signin_cookie(head).is_some()
             {
                 response.header("Set-Cookie", signin_cookie::clear_cookie());
             }
@@ -181,8 +192,8 @@ pub async fn handle<P: Platform, B: Body>(
 async fn run<P: Platform, B: Body>(call: &mut Call<'_, P>, body: B) -> Result<Response, ApiError> {
     let route = call.route;
     if route.rate_limited {
-        let key = call.head.client_ip.as_deref().unwrap_or("unknown");
-        if call.platform.rate_limit(key).await == Some(false) {
+        let key = client_key::rate_limit_key(call.head.client_ip.as_deref());
+        if call.platform.rate_limit(&key).await == Some(false) {
             return Err(RouteError::RateLimited {
                 retry_after_secs: RATE_LIMIT_PERIOD_SECS,
             }

@@ -7,7 +7,7 @@ use crate::auth::redirect::{choose_redirect_uri, REDIRECT_PATH};
 use crate::auth::{policy, session, signin, AuthError};
 use crate::http::body::{self, LoginBody};
 use crate::http::error::ApiError;
-use crate::http::Response;
+use crate::http::{cookie, RequestHead, Response};
 use crate::oidc::{self, Exchange, ProviderError};
 use crate::store::{clip_user_agent, new_session_id, SessionRecord, StoreError};
 use futures_util::future::join;
@@ -27,6 +27,12 @@ pub fn start<'a, P: Platform>(call: &'a Call<'_, P>) -> Handled<'a> {
         response.header("Set-Cookie", signin::set_cookie(&started.cookie));
         Ok(response)
     })
+}
+
+/// The sign-in cookie's value: the first cookie named exactly
+/// `__Host-edge-login` (`http::cookie`, RFC 6265), when it is not empty.
+pub(super) fn signin_cookie(head: &RequestHead) -> Option<&str> {
+    cookie::find(head.cookie.as_deref()?, signin::COOKIE_NAME).filter(|v| !v.is_empty())
 }
 
 pub fn login<'a, P: Platform>(call: &'a Call<'_, P>) -> Handled<'a> {
@@ -50,7 +56,7 @@ async fn login_flow<P: Platform>(call: &Call<'_, P>) -> Result<Response, ApiErro
 
     let checked = signin::check(
         config.signin_keyring()?,
-        signin::cookie_value(head.cookie.as_deref()),
+        signin_cookie(head),
         state.as_str(),
         now,
     )?;
@@ -69,6 +75,7 @@ async fn login_flow<P: Platform>(call: &Call<'_, P>) -> Result<Response, ApiErro
         redirect_uri: &redirect_uri,
         code: &authorization_code,
         pkce_verifier: Some(&checked.pkce_verifier),
+        now,
     };
     // With the store, the state is spent beside the code exchange (off the
     // critical path): a replay racing this sign-in gets "spent" whichever

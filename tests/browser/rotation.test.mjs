@@ -5,6 +5,9 @@
 
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { freePort, randomSecret, startStack } from '../support/stack.mjs';
 import { launch, newContext, screenshot } from './browser.mjs';
 
@@ -16,22 +19,27 @@ const NEW_KEY = randomSecret();
 let browser;
 let port;
 let stack;
+let state;
 
 before(async () => {
   browser = await launch();
   // The session lives in localStorage, which belongs to the origin: every
   // stack of this test serves the same one.
   port = await freePort();
+  // And with a session store (SESSIONS), the session lives in wrangler's
+  // persisted state: every restart keeps it, as a deploy does.
+  state = mkdtempSync(path.join(os.tmpdir(), 'edge-login-rotation-'));
 });
 
 after(async () => {
   await browser?.close();
   await stack?.stop();
+  if (state) rmSync(state, { recursive: true, force: true });
 });
 
 async function restart(secrets) {
   await stack?.stop();
-  stack = await startStack({ port, secrets });
+  stack = await startStack({ port, secrets, persistTo: state });
 }
 
 describe('rotating SECRET_KEY', () => {

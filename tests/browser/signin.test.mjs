@@ -11,11 +11,10 @@ import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { REPO, startStack } from '../support/stack.mjs';
 import { s256 } from '../mock-oidc/server.mjs';
-import { SECURITY_HEADERS, launch, newContext, screenshot } from './browser.mjs';
+import { SECURITY_HEADERS, clickSignIn, launch, newContext, readyLoginPage, screenshot } from './browser.mjs';
 
 const EMAIL = 'ada@example.com';
 const T = { timeout: 120_000 };
-const SIGN_IN = { name: 'Sign in with Google' };
 
 let stack;
 let browser;
@@ -29,21 +28,6 @@ after(async () => {
   await browser?.close();
   await stack?.stop();
 });
-
-/** The login page, ready: /auth/config and /auth/start answered. */
-async function readyLoginPage(page) {
-  await page.waitForURL(/#\/login$/);
-  const button = page.getByRole('button', SIGN_IN);
-  await button.and(page.locator('[aria-disabled="false"]')).waitFor();
-  return button;
-}
-
-/** Clicks "Sign in with Google" and answers the popup that opens. */
-async function clickSignIn(page) {
-  const popup = page.waitForEvent('popup', { timeout: 15_000 });
-  await page.getByRole('button', SIGN_IN).click();
-  return popup;
-}
 
 function expectSecurityHeaders(headers, what) {
   for (const name of SECURITY_HEADERS) assert.ok(headers[name], `${what}: ${name} is missing`);
@@ -109,7 +93,8 @@ describe('signing in with Google in a real browser', () => {
     assert.deepEqual(Object.keys(JSON.parse(reauths[0].postData())), ['auth_token']);
 
     // Sign out: the app reloads at its root, signed out; /private needs login again.
-    await page.getByRole('button', { name: 'Sign out' }).click();
+    // exact: with a session store the private page also has "Sign out everywhere".
+    await page.getByRole('button', { name: 'Sign out', exact: true }).click();
     await page.locator('[data-test-signed-out]').waitFor();
     await screenshot(page, '03-signed-out');
     const stored = await page.evaluate(() => localStorage.getItem('ember_simple_auth-session'));

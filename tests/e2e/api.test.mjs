@@ -5,9 +5,8 @@ import assert from 'node:assert/strict';
 import http from 'node:http';
 import { createHash } from 'node:crypto';
 import { deflateSync } from 'node:zlib';
-import { execFileSync } from 'node:child_process';
 import {
-  startStack, request, signIn, mintToken, mintPythonToken, mintFlaskToken, signRaw, decodeToken, randomSecret, now,
+  startStack, request, signIn, mintToken, mintPythonToken, mintFlaskToken, loadPythonToken, signRaw, decodeToken, randomSecret, now,
 } from '../support/stack.mjs';
 import {
   expectOk, expectError, expectApiHeaders, expectAllow, expectSecurityHeaders, expectBearerChallenge, parseCsp,
@@ -123,11 +122,9 @@ describe('happy path: /login -> /reauth -> /api/me', () => {
     assert.equal(typeof payload.auth_time, 'number', 'payload carries auth_time');
     assert.ok(Math.abs(payload.auth_time - now()) < 120, 'auth_time is the sign-in time');
     // and the real library agrees
-    const out = execFileSync('python3', ['-c',
-      'import sys, json, hashlib, itsdangerous\n' +
-      's = itsdangerous.URLSafeTimedSerializer(sys.argv[1], signer_kwargs={"digest_method": hashlib.sha256})\n' +
-      'print(json.dumps(s.loads(sys.argv[2], max_age=604800)))', KEY, token], { encoding: 'utf8' });
-    assert.deepEqual(JSON.parse(out).user_info, userInfo);
+    const py = loadPythonToken([KEY], token, { maxAge: DEFAULT_MAX_TOKEN_AGE });
+    assert.equal(py.result, 'ok', `itsdangerous loads it: ${JSON.stringify(py)}`);
+    assert.deepEqual(py.obj.user_info, userInfo);
   });
 
   it('/reauth with a fresh token answers the same token and the user_info', T, async () => {

@@ -22,13 +22,22 @@
 // Per-test behaviour (programmatic use): one-shot overrides consumed by the next
 // request of that kind:
 //   mock.nextToken = { delayMs, hang, status, body, rawBody, contentType, headers,
-//                      idTokenClaims, dropConnection }
-//   mock.nextUserinfo = { delayMs, hang, status, body, rawBody, contentType, headers, dropConnection }
+//                      idTokenClaims, dropConnection, padTo, chunked, gzip, stallAfter }
+//   mock.nextUserinfo = { delayMs, hang, status, body, rawBody, contentType, headers, dropConnection,
+//                         padTo, chunked, gzip, stallAfter }
 //   mock.nextAuthorize = { error: "access_denied" }     // user refuses consent
 // `body` may be an object (answered as is, with `status` or 200) or a function
 // (normal processing, then body = fn(body)); `status` alone answers a small
 // Google-like error body; `rawBody` answers bytes as is (non-JSON); `hang`
 // never answers (the socket is closed by stop()).
+// On a normally processed answer: `padTo: n` adds an "x_padding" member so that
+// the JSON is exactly n bytes; `chunked` sends it without Content-Length, in
+// 16 KiB chunks; `gzip` sends it gzip-encoded (Content-Encoding: gzip, so the
+// fetch API delivers the inflated bytes); `stallAfter: n` sends the first n
+// bytes and then holds the answer open without ending it (until the client
+// goes away or stop()). The seen* records get `bytesSent` and `peerClosed`.
+// Named scenarios (SCENARIOS below; mock.scenario(name)): the id_token's exp,
+// aud and azp cases, answers around the Worker's 256 KiB cap, non-ASCII emails.
 // mock.goDown() / mock.comeBack(): stop listening (connections refused) and resume.
 // mock.clientSecret / mock.clientId may be changed (e.g. to provoke invalid_client).
 // Persistent changes: mock.setUser({...}) (merged into the default user; a key
@@ -44,7 +53,7 @@
 import http from 'node:http';
 import { Readable } from 'node:stream';
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import { deflateSync } from 'node:zlib';
+import { deflateSync, gzipSync } from 'node:zlib';
 import { fileURLToPath } from 'node:url';
 import { OAuth2Issuer, OAuth2Service, Events } from 'oauth2-mock-server';
 
@@ -174,6 +183,109 @@ function sendJson(res, status, body, extraHeaders = {}) {
 }
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+const epochNow = () => Math.floor(Date.now() / 1000);
+
+/** `body` plus an "x_padding" string member, so that JSON.stringify of it is exactly `size` bytes. */
+export function padJson(body, size) {
+  const base = Buffer.byteLength(JSON.stringify({ ...body, x_padding: '' }));
+  if (size < base) throw new Error(`padJson: ${size} bytes is less than the answer itself (${base})`);
+  return { ...body, x_padding: 'p'.repeat(size - base) };
+}
+
+// Wraps res.end so that the JSON the library is about to send goes out as the
+// override says (chunked, gzip, stalled); `record` learns what was sent.
+function shapeTransport(res, o, record) {
+  if (record) {
+    record.bytesSent = 0;
+    record.peerClosed = false;
+    res.on('close', () => {
+      if (!res.writableFinished) record.peerClosed = true;
+    });
+  }
+  if (!o || !(o.chunked || o.gzip || o.stallAfter !== undefined)) {
+    if (record) {
+      const end = res.end.bind(res);
+      res.end = (content, ...rest) => {
+        if (content) record.bytesSent = Buffer.byteLength(content);
+        return end(content, ...rest);
+      };
+    }
+    return;
+  }
+  const end = res.end.bind(res);
+  res.end = (content) => {
+    let buf = Buffer.from(content ?? '');
+    res.removeHeader('Content-Length');
+    if (o.gzip) {
+      buf = gzipSync(buf);
+      res.setHeader('Content-Encoding', 'gzip');
+      if (!o.chunked && o.stallAfter === undefined) res.setHeader('Content-Length', buf.length);
+    }
+    const sent = (n) => {
+      if (record) record.bytesSent += n;
+    };
+    if (o.stallAfter !== undefined) {
+      // Chunked framing, then silence: the answer never ends.
+      const head = buf.subarray(0, o.stallAfter);
+      for (let i = 0; i < head.length; i += 16384) res.write(head.subarray(i, i + 16384));
+      sent(head.length);
+      return res;
+    }
+    if (o.chunked) {
+      for (let i = 0; i < buf.length; i += 16384) res.write(buf.subarray(i, i + 16384));
+      sent(buf.length);
+      return end();
+    }
+    sent(buf.length);
+    return end(buf);
+  };
+}
+
+/** The Worker's cap on an upstream answer (CONTRACT.md, "Hardening"). */
+export const UPSTREAM_CAP = 256 * 1024;
+const OTHER_CLIENT = 'someone-else.apps.googleusercontent.com';
+
+/**
+ * Named scenarios: each sets the overrides for the next sign-in (one-shot:
+ * nextToken / nextUserinfo) or, for the users, the signed-in user until reset().
+ * CONTRACT.md ("Account policy", "Hardening") says what the Worker must make of each.
+ */
+export const SCENARIOS = Object.freeze({
+  // id_token exp (OpenID Connect Core 3.1.3.7 step 9; 60 s leeway)
+  id_token_expired: (m) => (m.nextToken = { idTokenClaims: { exp: epochNow() - 120 } }),
+  id_token_expired_within_leeway: (m) => (m.nextToken = { idTokenClaims: { exp: epochNow() - 30 } }),
+  id_token_without_exp: (m) => (m.nextToken = { idTokenClaims: { exp: undefined } }),
+  id_token_exp_not_a_number: (m) => (m.nextToken = { idTokenClaims: { exp: String(epochNow() + 3600) } }),
+  // aud and azp (steps 3-5)
+  aud_string_without_azp: (m) => (m.nextToken = { idTokenClaims: { aud: m.clientId, azp: undefined } }),
+  aud_array_with_azp: (m) => (m.nextToken = { idTokenClaims: { aud: [OTHER_CLIENT, m.clientId], azp: m.clientId } }),
+  aud_array_without_azp: (m) => (m.nextToken = { idTokenClaims: { aud: [OTHER_CLIENT, m.clientId], azp: undefined } }),
+  aud_one_element_array_without_azp: (m) => (m.nextToken = { idTokenClaims: { aud: [m.clientId], azp: undefined } }),
+  azp_wrong: (m) => (m.nextToken = { idTokenClaims: { aud: m.clientId, azp: OTHER_CLIENT } }),
+  aud_array_azp_wrong: (m) => (m.nextToken = { idTokenClaims: { aud: [OTHER_CLIENT, m.clientId], azp: OTHER_CLIENT } }),
+  // answers around the 256 KiB cap
+  token_answer_at_cap: (m) => (m.nextToken = { padTo: UPSTREAM_CAP }),
+  token_answer_over_cap: (m) => (m.nextToken = { padTo: UPSTREAM_CAP + 1 }),
+  token_answer_at_cap_chunked: (m) => (m.nextToken = { padTo: UPSTREAM_CAP, chunked: true }),
+  token_answer_over_cap_chunked: (m) => (m.nextToken = { padTo: UPSTREAM_CAP + 1, chunked: true }),
+  token_answer_over_cap_gzip: (m) => (m.nextToken = { padTo: UPSTREAM_CAP + 1, gzip: true }),
+  userinfo_answer_at_cap: (m) => (m.nextUserinfo = { padTo: UPSTREAM_CAP }),
+  userinfo_answer_over_cap: (m) => (m.nextUserinfo = { padTo: UPSTREAM_CAP + 1 }),
+  userinfo_answer_at_cap_chunked: (m) => (m.nextUserinfo = { padTo: UPSTREAM_CAP, chunked: true }),
+  userinfo_answer_over_cap_chunked: (m) => (m.nextUserinfo = { padTo: UPSTREAM_CAP + 1, chunked: true }),
+  userinfo_answer_at_cap_gzip: (m) => (m.nextUserinfo = { padTo: UPSTREAM_CAP, gzip: true }),
+  userinfo_answer_over_cap_gzip: (m) => (m.nextUserinfo = { padTo: UPSTREAM_CAP + 1, gzip: true }),
+  // 1 MiB promised, 16 KiB past the cap sent, then nothing: only a reader that
+  // stops at the cap can answer before the Worker's 10 s upstream deadline.
+  userinfo_answer_stalls_past_cap: (m) => (m.nextUserinfo = { padTo: 1 << 20, stallAfter: UPSTREAM_CAP + 16384 }),
+  token_answer_stalls_past_cap: (m) => (m.nextToken = { padTo: 1 << 20, stallAfter: UPSTREAM_CAP + 16384 }),
+  // non-ASCII emails for the ASCII-only allow-list comparison
+  email_kelvin_sign_local: (m) => m.setUser({ email: '\u212Aate@example.org', hd: undefined }), // KELVIN SIGN + "ate"
+  email_kelvin_sign_domain: (m) => m.setUser({ email: 'bob@wor\u212A.example', hd: undefined }),
+  hd_kelvin_sign: (m) => m.setUser({ email: 'carol@elsewhere.example', hd: 'wor\u212A.example' }),
+  email_non_ascii_domain: (m) => m.setUser({ email: 'dora@b\u00FCcher.example', hd: undefined }),
+  email_non_ascii_domain_upper: (m) => m.setUser({ email: 'dora@B\u00DCCHER.EXAMPLE', hd: undefined }),
+});
 
 // ---------------------------------------------------------------- the server
 
@@ -182,6 +294,8 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
  * @param {object} [opts]
  * @param {number} [opts.port=0]            0 picks a free port
  * @param {string} [opts.host='127.0.0.1']  listen address; also the host name in every URL
+ * @param {string} [opts.urlHost]           the host name in every URL (and `iss`) instead of `host`:
+ *                                          e.g. listen on '::' (both families) and name it 'localhost'
  * @param {string} [opts.clientId]
  * @param {string} [opts.clientSecret]
  * @param {object} [opts.user]              merged into DEFAULT_USER (undefined removes a claim)
@@ -252,6 +366,13 @@ export async function startMockGoogle(opts = {}) {
       mock.seen.length = 0;
       mock.seenAuthorize.length = 0;
       mock.seenUserinfo.length = 0;
+    },
+    /** Applies one of SCENARIOS by name. */
+    scenario(name) {
+      const apply = SCENARIOS[name];
+      if (!apply) throw new Error(`unknown scenario ${name}; known: ${Object.keys(SCENARIOS).join(', ')}`);
+      apply(mock);
+      return mock;
     },
     /** The last token request that carried this code. */
     tokenRequestFor(code) {
@@ -338,6 +459,7 @@ export async function startMockGoogle(opts = {}) {
     const o = req.override;
     if (o && typeof o.body === 'function') resp.body = o.body(resp.body);
     if (o && typeof o.body === 'function' && o.status !== undefined) resp.statusCode = o.status;
+    if (o?.padTo !== undefined) resp.body = padJson(resp.body, o.padTo);
   });
 
   service.on(Events.BeforeUserinfo, (resp, req) => {
@@ -363,7 +485,10 @@ export async function startMockGoogle(opts = {}) {
     const o = req.override;
     if (o && typeof o.body === 'function') resp.body = o.body(resp.body);
     if (o && typeof o.body === 'function' && o.status !== undefined) resp.statusCode = o.status;
-    mock.seenUserinfo.push({ at: Date.now(), authorization: auth, status: resp.statusCode });
+    if (o?.padTo !== undefined) resp.body = padJson(resp.body, o.padTo);
+    const record = req.record ?? {};
+    Object.assign(record, { at: Date.now(), authorization: auth, status: resp.statusCode });
+    mock.seenUserinfo.push(record);
   });
 
   // --- the front door ----------------------------------------------------------
@@ -436,6 +561,7 @@ export async function startMockGoogle(opts = {}) {
       code: params.code,
       status: 200,
       error: undefined,
+      localAddress: req.socket.localAddress,
     };
     mock.seen.push(record);
 
@@ -485,6 +611,7 @@ export async function startMockGoogle(opts = {}) {
     replay.method = req.method;
     replay.url = req.url;
     replay.override = o;
+    shapeTransport(res, o, record);
     const origWriteHead = res.writeHead.bind(res);
     res.writeHead = (status, ...rest) => {
       record.status = status;
@@ -502,6 +629,8 @@ export async function startMockGoogle(opts = {}) {
     }
     req.override = o;
     req.res = res;
+    req.record = { localAddress: req.socket.localAddress };
+    shapeTransport(res, o, req.record);
     service.requestHandler(req, res);
   }
 
@@ -576,7 +705,8 @@ export async function startMockGoogle(opts = {}) {
     });
   });
   const port = server.address().port;
-  const hostForUrl = host.includes(':') ? `[${host}]` : host;
+  const urlHost = opts.urlHost ?? host;
+  const hostForUrl = urlHost.includes(':') && !urlHost.startsWith('[') ? `[${urlHost}]` : urlHost;
   mock.port = port;
   mock.url = `http://${hostForUrl}:${port}`;
   // The Worker defaults GOOGLE_ISSUER to the origin of GOOGLE_AUTH_URL: keep

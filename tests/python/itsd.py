@@ -17,10 +17,10 @@ try:
         TimestampSigner,
         URLSafeTimedSerializer,
     )
-except ImportError as e:  # CI must install it; say so instead of a traceback.
+except ImportError as e:  # The venv must have it; say so instead of a traceback.
     sys.stderr.write(
         f"itsdangerous is not importable by {sys.executable} ({e}); "
-        "run `pip install itsdangerous==2.2.0`\n"
+        "use the project venv: `bash scripts/python-env.sh`, then .venv/bin/python\n"
     )
     sys.exit(3)
 

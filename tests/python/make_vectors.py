@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
 """Regenerates tests/vectors/itsdangerous.json with the real itsdangerous.
 
-    pip install itsdangerous==2.2.0
-    python3 tests/python/make_vectors.py
+    bash scripts/python-env.sh          # the project venv, .venv/
+    .venv/bin/python tests/python/make_vectors.py
 
 Every token is minted by itsdangerous at a fixed timestamp, then judged by
 itsdangerous itself at the vector's `now` ("python"), with the keyring's

@@ -21,6 +21,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { deflateSync, inflateSync } from 'node:zlib';
 import { startMockGoogle, s256 } from '../mock-oidc/server.mjs';
+import { python } from './python.mjs';
 
 export const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const COOKIE_NAME = '__Host-edge-login';
@@ -229,6 +230,7 @@ export async function startStack(o = {}) {
     '--log-level', o.logLevel ?? 'log',
   ];
   let out = '';
+  let dropped = 0; // characters cut from the front of `out`, so log marks stay absolute
   const echo = o.echo ?? process.env.STACK_ECHO === '1';
   const child = spawn(WRANGLER, args, {
     cwd: dir,
@@ -247,7 +249,11 @@ export async function startStack(o = {}) {
   const collect = (chunk) => {
     const s = chunk.toString();
     out += s;
-    if (out.length > 4_000_000) out = out.slice(-2_000_000);
+    if (out.length > 4_000_000) {
+      const cut = out.length - 2_000_000;
+      out = out.slice(cut);
+      dropped += cut;
+    }
     if (echo) process.stderr.write(s);
   };
   child.stdout.on('data', collect);
@@ -311,6 +317,9 @@ export async function startStack(o = {}) {
     dir,
     stop,
     logs: () => out,
+    /** A mark in wrangler's output: logsSince(mark) is what it printed after. */
+    logMark: () => dropped + out.length,
+    logsSince: (mark) => out.slice(Math.max(0, mark - dropped)),
     /** Resolve only after wrangler printed `needle` (a string or RegExp), e.g. an audit line. */
     async waitForLog(needle, timeoutMs = 5000) {
       const deadline = Date.now() + timeoutMs;
@@ -517,28 +526,33 @@ export function decodeToken(token) {
   return { payload: JSON.parse(raw.toString('utf8')), timestamp: Number(BigInt('0x' + tsHex)), signature: sig, compressed };
 }
 
-const PY_MINT = `
-import sys, json, hashlib, itsdangerous
-from itsdangerous import TimestampSigner
-a = json.loads(sys.argv[1])
-TimestampSigner.get_timestamp = lambda self: int(a["ts"])
-if a["kind"] == "flask":
-    s = itsdangerous.TimedSerializer(a["secret"])
-else:
-    s = itsdangerous.URLSafeTimedSerializer(a["secret"], signer_kwargs={"digest_method": hashlib.sha256})
-out = s.dumps(a["payload"])
-sys.stdout.write(out if isinstance(out, str) else out.decode())
-`;
+// The one place the e2e tests run Python: tests/python/interop.py, the real
+// itsdangerous behind tests/python/itsd.py, as tests/token_interop.rs uses it.
+// The interpreter is python.mjs' (the project venv's).
+const PY_INTEROP = path.join(REPO, 'tests', 'python', 'interop.py');
+
+function pythonItsdangerous(req) {
+  const out = execFileSync(python(), [PY_INTEROP], { input: JSON.stringify(req), encoding: 'utf8' });
+  return JSON.parse(out);
+}
 
 /**
- * Mints with the real Python itsdangerous (python3 -c). kind "flask":
+ * Mints with the real Python itsdangerous at `timestamp` (its clock pinned, so
+ * a back-dated token is as itsdangerous would have made it then). kind "flask":
  * TimedSerializer(secret) with its defaults (HMAC-SHA1, raw JSON payload), the
  * classic Flask backend's tokens; kind "urlsafe": the edge-login format.
  */
 export function mintPythonToken(secret, payload, timestamp = Math.floor(Date.now() / 1000), kind = 'flask') {
-  return execFileSync('python3', ['-c', PY_MINT, JSON.stringify({ secret, payload, ts: timestamp, kind })], {
-    encoding: 'utf8',
-  }).trim();
+  return pythonItsdangerous({ op: 'dumps', format: kind, secret, obj: payload, now: timestamp }).token;
+}
+
+/**
+ * What the real Python itsdangerous makes of `token`: {result: "ok", obj,
+ * payload, timestamp} or {result: "SignatureExpired" | "BadSignature" | ...}.
+ * `secrets` newest first; `now` pins its clock (default: the real one).
+ */
+export function loadPythonToken(secrets, token, { maxAge = null, now: at, kind = 'urlsafe' } = {}) {
+  return pythonItsdangerous({ op: 'loads', format: kind, secrets, token, max_age: maxAge, now: at });
 }
 
 export const mintFlaskToken = (secret, payload, timestamp) => mintPythonToken(secret, payload, timestamp, 'flask');

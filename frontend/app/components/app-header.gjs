@@ -3,6 +3,8 @@ import { service } from '@ember/service';
 import { action } from '@ember/object';
 import { on } from '@ember/modifier';
 import { LinkTo } from '@ember/routing';
+import { tracked } from '@glimmer/tracking';
+import { waitForPromise } from '@ember/test-waiters';
 
 export default class AppHeader extends Component {
   @service session;
@@ -12,10 +14,20 @@ export default class AppHeader extends Component {
     return this.router.currentRouteName === 'login';
   }
 
+  @tracked signingOut = false;
+
   @action
   signOut() {
-    // Forgets the token; ember-simple-auth then reloads the app at its root.
-    this.session.invalidate();
+    if (this.signingOut) return;
+    this.signingOut = true;
+    // Tells the server (POST /logout), then forgets the token even if the
+    // server could not be told; ember-simple-auth then reloads the app at
+    // its root.
+    return waitForPromise(
+      this.session.signOut().finally(() => {
+        if (!this.isDestroying) this.signingOut = false;
+      }),
+    );
   }
 
   <template>
@@ -29,8 +41,14 @@ export default class AppHeader extends Component {
         <div class="nav-session">
           {{#if this.session.isAuthenticated}}
             <span class="nav-user" data-test-nav-user>{{this.session.user.email}}</span>
-            <button type="button" class="button button-quiet" data-test-sign-out {{on "click" this.signOut}}>
-              Sign out
+            <button
+              type="button"
+              class="button button-quiet"
+              aria-disabled={{if this.signingOut "true" "false"}}
+              data-test-sign-out
+              {{on "click" this.signOut}}
+            >
+              {{if this.signingOut "Signing out…" "Sign out"}}
             </button>
           {{else unless this.onLoginPage}}
             <LinkTo @route="login" class="button button-quiet" data-test-nav-sign-in>Sign in</LinkTo>

@@ -3,15 +3,15 @@ import { service } from '@ember/service';
 import { action } from '@ember/object';
 import { on } from '@ember/modifier';
 import GoogleLogo from './google-logo';
-import { messageFor } from '../lib/messages';
+import { signedOutMessage } from '../lib/messages';
 
 export default class LoginPanel extends Component {
   @service signIn;
   @service session;
 
-  get restoreNotice() {
-    const failure = this.session.restoreFailure;
-    return failure ? messageFor(failure) : null;
+  get signedOutNotice() {
+    const reason = this.session.signedOutBecause;
+    return reason ? signedOutMessage(reason) : null;
   }
 
   get statusText() {
@@ -53,9 +53,11 @@ export default class LoginPanel extends Component {
       <h1 id="login-heading" tabindex="-1">Sign in</h1>
       <p>Use your Google account to sign in. Google asks you to confirm, then brings you back here.</p>
 
-      {{#if this.restoreNotice}}
+      {{#if this.signedOutNotice}}
         {{#unless this.signIn.errorMessage}}
-          <p class="notice" role="status" data-test-restore-notice>{{this.restoreNotice}}</p>
+          <p class="notice" role="status" data-test-restore-notice data-test-signed-out-notice={{this.session.signedOutBecause.code}}>
+            {{this.signedOutNotice}}
+          </p>
         {{/unless}}
       {{/if}}
 

@@ -6,6 +6,7 @@ import { on } from '@ember/modifier';
 import { waitForPromise } from '@ember/test-waiters';
 import { me } from '../lib/api';
 import { messageFor } from '../lib/messages';
+import SessionsCard from './sessions-card';
 
 export default class PrivatePage extends Component {
   @service session;
@@ -68,7 +69,7 @@ export default class PrivatePage extends Component {
           this.apiState = 'ok';
         },
         (error) => {
-          if (this.isDestroying) return;
+          if (this.isDestroying || this.session.endIfRefused(error)) return;
           this.apiError = error;
           this.apiState = 'error';
         },
@@ -83,7 +84,7 @@ export default class PrivatePage extends Component {
 
   @action
   signInAgain() {
-    this.session.invalidate();
+    this.session.signOut();
   }
 
   <template>
@@ -136,6 +137,8 @@ export default class PrivatePage extends Component {
         </div>
       {{/if}}
     </section>
+
+    <SessionsCard />
   </template>
 }
 

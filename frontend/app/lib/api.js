@@ -23,7 +23,7 @@ function retryAfterSeconds(value) {
   return Math.max(0, Math.ceil((date - Date.now()) / 1000));
 }
 
-async function request(method, path, { body, token } = {}) {
+async function request(method, path, { body, token, timeoutMs = TIMEOUT_MS } = {}) {
   const headers = { Accept: 'application/json' };
   if (body !== undefined) headers['Content-Type'] = 'application/json';
   if (token) headers.Authorization = `Bearer ${token}`;
@@ -36,7 +36,7 @@ async function request(method, path, { body, token } = {}) {
       body: body === undefined ? undefined : JSON.stringify(body),
       credentials: 'same-origin',
       cache: 'no-store',
-      signal: AbortSignal.timeout(TIMEOUT_MS),
+      signal: AbortSignal.timeout(timeoutMs),
     });
   } catch (error) {
     const timedOut = error?.name === 'TimeoutError';
@@ -87,6 +87,9 @@ export async function getAuthConfig() {
     authorizationEndpoint: requireString(data, 'authorization_endpoint', '/auth/config'),
     scope: typeof data.scope === 'string' ? data.scope : 'openid email profile',
     redirectPath: typeof data.redirect_path === 'string' ? data.redirect_path : '/torii/redirect.html',
+    // Whether the Worker has its session store: only then can sessions be
+    // listed and ended (a Worker from before the store says nothing: false).
+    sessions: data.sessions === true,
   };
 }
 
@@ -130,4 +133,50 @@ export async function reauth(authToken) {
 /** GET /api/me: any API route, protected by the session's bearer token. */
 export function me(authToken) {
   return request('GET', '/api/me', { token: authToken });
+}
+
+// ------------------------------------------------ sessions (CONTRACT.md §)
+
+// Signing out should not hang on a server that does not answer: past this,
+// the app signs out locally and says the server was not told.
+const LOGOUT_TIMEOUT_MS = 8_000;
+
+/** POST /logout: ends this token's session on the server. → `{sessions_ended}` */
+export function logout(authToken) {
+  return request('POST', '/logout', { body: {}, token: authToken, timeoutMs: LOGOUT_TIMEOUT_MS });
+}
+
+function epochSeconds(value) {
+  return typeof value === 'number' && Number.isFinite(value) ? value : null;
+}
+
+/**
+ * GET /auth/sessions: the live sessions of the token's user, most recently
+ * seen first. Each `{id, createdAt, lastSeenAt, userAgent, current}`, the
+ * times in epoch seconds (null when the server sent none).
+ */
+export async function listSessions(authToken) {
+  const data = await request('GET', '/auth/sessions', { token: authToken });
+  if (!Array.isArray(data.sessions)) {
+    throw new ApiError('bad_response', '/auth/sessions: "sessions" missing');
+  }
+  return data.sessions
+    .filter((s) => s && typeof s === 'object' && typeof s.id === 'string' && s.id !== '')
+    .map((s) => ({
+      id: s.id,
+      createdAt: epochSeconds(s.created_at),
+      lastSeenAt: epochSeconds(s.last_seen_at),
+      userAgent: typeof s.user_agent === 'string' ? s.user_agent : '',
+      current: s.current === true,
+    }));
+}
+
+/** DELETE /auth/sessions/{id}: ends one session of the token's user. */
+export function endSession(authToken, id) {
+  return request('DELETE', `/auth/sessions/${encodeURIComponent(id)}`, { token: authToken });
+}
+
+/** DELETE /auth/sessions: ends every session of the token's user, its own included. */
+export function endAllSessions(authToken) {
+  return request('DELETE', '/auth/sessions', { token: authToken });
 }

@@ -1,6 +1,7 @@
 // One clear sentence for every way signing in can fail, saying what to do.
-// Never shows the server's raw answer: the codes come from CONTRACT.md's
-// error table and from the popup (app/torii/).
+// Never shows the server's raw answer or anything from the popup's URL: the
+// codes come from CONTRACT.md's error table and from the popup's answer
+// (lib/popup-answer.js), and every sentence here is fixed text.
 
 const AGAIN = 'Press “Sign in with Google” to try again.';
 
@@ -11,15 +12,21 @@ function waitFor(seconds) {
 }
 
 const MESSAGES = {
-  // The popup and Google's answer in it (app/torii/google-oauth2.js).
+  // The popup (app/torii/adapter.js) and Google's answer in it
+  // (lib/popup-answer.js): one fixed sentence per kind of answer.
   popup_blocked: () =>
     'Your browser blocked the Google sign-in window. Allow pop-ups for this site, then press “Sign in with Google” again.',
   popup_closed: () => `The Google sign-in window was closed before signing in finished. ${AGAIN}`,
-  consent_denied: () => `You cancelled signing in at Google. ${AGAIN}`,
-  provider_error: (e) =>
-    `Google could not complete the sign-in${e.detail ? ` (${e.detail})` : ''}. ${AGAIN}`,
   state_mismatch: () =>
     `The answer from Google did not belong to this sign-in attempt, so it was ignored. ${AGAIN}`,
+  consent_denied: () => `You cancelled signing in at Google. ${AGAIN}`,
+  provider_unavailable: () => 'Google could not handle the sign-in just now. Please try again in a few minutes.',
+  provider_rejected_request: () =>
+    'Google refused this site’s sign-in request. Please tell the site’s administrator.',
+  provider_account_refused: () =>
+    'Google does not let this account sign in to this site (its organisation’s policy). Try another account, or ask your administrator.',
+  provider_interaction_required: () => `Google needs you to choose an account and confirm in its window. ${AGAIN}`,
+  provider_error: () => `Google could not complete the sign-in. ${AGAIN}`,
   no_code: () => `Google did not send back a sign-in code. ${AGAIN}`,
 
   // The Worker's answers.
@@ -38,6 +45,9 @@ const MESSAGES = {
     'This site’s address is not registered for Google sign-in. Please tell the site’s administrator.',
   invalid_token: () => 'Your session is no longer valid. Please sign in again.',
   token_expired: () => 'Your session has expired. Please sign in again.',
+  session_ended: () => 'This session has ended. Please sign in again.',
+  store_unavailable: (e) =>
+    `The server could not check your session just now. Please try again in ${waitFor(e.retryAfter)}.`,
   network_error: () => 'The server cannot be reached. Check your internet connection and try again.',
   timeout: () => 'The server took too long to answer. Please try again.',
   bad_response: () => 'The server sent an answer this page does not understand. Please try again later.',
@@ -61,4 +71,40 @@ export function messageFor(error) {
     return `The server refused the request (HTTP ${status}). Please reload the page and try again.`;
   }
   return `Something went wrong while signing in. ${AGAIN}`;
+}
+
+// Why this device is signed out, for the sign-in and home pages
+// (services/session.js `signedOutBecause`): one sentence each.
+const SIGNED_OUT = {
+  session_ended: () =>
+    'This device was signed out because its session was ended: from another device, by “Sign out everywhere”, or by the site.',
+  no_longer_allowed: () =>
+    'This device was signed out because this Google account is no longer allowed to use this site.',
+  logout_unconfirmed: () =>
+    'You are signed out on this device, but the server could not be reached to end the session, so it stays valid there until it expires.',
+  signed_out_everywhere: () => 'You signed out everywhere: every session of this account has ended, this device’s too.',
+};
+
+/** The codes services/session.js may remember across a reload. */
+export const SIGNED_OUT_REASONS = Object.freeze(Object.keys(SIGNED_OUT));
+
+/**
+ * The sentence for why this device is signed out: `reason` is `{code}` with
+ * one of SIGNED_OUT_REASONS, or the ApiError that a restore (POST /reauth)
+ * was refused with.
+ */
+export function signedOutMessage(reason) {
+  const code = reason?.code;
+  if (code === 'access_denied' && reason.status === 403) return SIGNED_OUT.no_longer_allowed();
+  if (code && Object.hasOwn(SIGNED_OUT, code)) return SIGNED_OUT[code]();
+  return messageFor(reason);
+}
+
+/** What the server said about a session store it could not reach, and what the app does. */
+export function checkFailureMessage(error, inMs) {
+  const wait = waitFor(Math.round((inMs ?? 0) / 1000));
+  if (error?.code === 'store_unavailable') {
+    return `The server could not check your session just now, so you stay signed in here; it will be checked again in ${wait}.`;
+  }
+  return `The server could not be reached to check your session, so you stay signed in here; it will be checked again in ${wait}.`;
 }

@@ -2,8 +2,9 @@ import Service, { service } from '@ember/service';
 import { getOwner } from '@ember/owner';
 import { tracked } from '@glimmer/tracking';
 import { waitForPromise } from '@ember/test-waiters';
-import { getAuthConfig, startSignIn } from '../lib/api';
+import { startSignIn } from '../lib/api';
 import { messageFor } from '../lib/messages';
+import { configureGooglePopup, openGooglePopup } from '../torii/adapter';
 
 // POST /auth/start's cookie lives 10 minutes: fetch a fresh one before then
 // while the login page waits for a click.
@@ -16,15 +17,15 @@ const REFRESH_AFTER_MS = 8 * 60 * 1000;
  *        ↘ unavailable (config or start failed; retry())
  *
  * `prepare()` fetches GET /auth/config (once) and POST /auth/start (every
- * attempt) and configures torii's provider with them; the button is enabled
+ * attempt) and configures the Google popup with them; the button is enabled
  * only when both are in. `signIn()` runs from the click handler and opens the
  * popup synchronously, with nothing awaited first, so no popup blocker
  * steps in.
  */
 export default class SignInService extends Service {
   @service session;
-  @service torii;
   @service router;
+  @service authConfig;
 
   /** 'idle' | 'preparing' | 'ready' | 'busy' | 'unavailable' */
   @tracked status = 'idle';
@@ -45,10 +46,6 @@ export default class SignInService extends Service {
     return this.status === 'busy' || this.status === 'preparing';
   }
 
-  get provider() {
-    return getOwner(this).lookup('torii-provider:google-oauth2');
-  }
-
   /** Makes the button usable: config (once) + a fresh state/PKCE attempt. */
   prepare() {
     return waitForPromise(this.#prepare());
@@ -59,10 +56,10 @@ export default class SignInService extends Service {
     this.#clearRefresh();
     if (this.status !== 'busy') this.status = 'preparing';
     try {
-      this.config ??= await getAuthConfig();
+      this.config ??= await this.authConfig.load();
       const attempt = await startSignIn();
       if (generation !== this.#generation || this.isDestroying) return;
-      this.provider.configure({
+      configureGooglePopup(getOwner(this), {
         ...this.config,
         redirectUri: window.location.origin + this.config.redirectPath,
         ...attempt,
@@ -103,12 +100,12 @@ export default class SignInService extends Service {
 
     let popup;
     try {
-      popup = this.torii.open('google-oauth2');
+      popup = openGooglePopup(getOwner(this));
     } catch (error) {
       popup = Promise.reject(error);
     }
     const attempt = Promise.resolve(popup)
-      .then((toriiResult) => this.session.authenticate('authenticator:token', toriiResult))
+      .then((popupResult) => this.session.authenticate('authenticator:token', popupResult))
       .catch((error) => this.#fail(error))
       // The state and PKCE verifier are single-use: every attempt, good or
       // bad, needs a new /auth/start before the button works again.

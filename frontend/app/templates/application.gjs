@@ -1,10 +1,12 @@
 import { pageTitle } from 'ember-page-title';
 import AppHeader from '../components/app-header';
+import SessionCheckBanner from '../components/session-check-banner';
 
 <template>
   {{pageTitle "edge-login"}}
   <AppHeader />
   <main id="main" class="page">
+    <SessionCheckBanner />
     {{outlet}}
   </main>
   <footer class="app-footer">

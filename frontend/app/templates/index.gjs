@@ -2,9 +2,15 @@ import { pageTitle } from 'ember-page-title';
 import { LinkTo } from '@ember/routing';
 import { service } from '@ember/service';
 import Component from '@glimmer/component';
+import { signedOutMessage } from '../lib/messages';
 
 export default class IndexPage extends Component {
   @service session;
+
+  get signedOutNotice() {
+    const reason = this.session.signedOutBecause;
+    return reason ? signedOutMessage(reason) : null;
+  }
 
   get name() {
     const user = this.session.user;
@@ -23,6 +29,11 @@ export default class IndexPage extends Component {
         <p><LinkTo @route="private" class="button">Go to your private page</LinkTo></p>
       {{else}}
         <p class="status status-out" data-test-signed-out>You are not signed in.</p>
+        {{#if this.signedOutNotice}}
+          <p class="notice" role="status" data-test-signed-out-notice={{this.session.signedOutBecause.code}}>
+            {{this.signedOutNotice}}
+          </p>
+        {{/if}}
         <p>Sign in with your Google account to see your private page.</p>
         <p><LinkTo @route="login" class="button">Sign in</LinkTo></p>
       {{/if}}

@@ -1,6 +1,8 @@
 import { module, test } from 'qunit';
 import { visit, currentURL, click, settled } from '@ember/test-helpers';
 import { setupApplicationTest } from 'frontend/tests/helpers';
+import { PROVIDER_ERRORS } from 'frontend/lib/popup-answer';
+import { messageFor } from 'frontend/lib/messages';
 
 // Each way signing in can fail: the login page says so in a sentence, stays
 // usable, and the button works again after a fresh /auth/start.
@@ -77,6 +79,12 @@ const FAILURES = [
     popup: () => ({ code: 'c', state: 'someone-elses' }),
     text: 'did not belong to this sign-in attempt',
   },
+  {
+    name: 'Google is having trouble (server_error)',
+    code: 'provider_unavailable',
+    popup: (url) => ({ error: 'server_error', state: url.searchParams.get('state') }),
+    text: 'Google could not handle the sign-in just now.',
+  },
 ];
 
 module('Acceptance | sign-in errors', function (hooks) {
@@ -133,4 +141,55 @@ module('Acceptance | sign-in errors', function (hooks) {
     assert.dom('[data-test-error="server_misconfigured"]').includesText('Please tell the site’s administrator.');
     assert.dom('[data-test-error]').doesNotIncludeText('SECRET_KEY');
   });
+});
+
+// CONTRACT.md "Hardening": the popup's state is checked before anything else
+// in its answer, and a provider error is shown as one fixed sentence per kind,
+// never as text from the URL. Any page that can open a window on the site can
+// load /torii/redirect.html with a query of its choosing during a sign-in.
+const PLANTED = 'Your account is locked. Call 555-0100 now';
+
+module('Acceptance | the popup’s answer', function (hooks) {
+  setupApplicationTest(hooks);
+
+  async function answerWith(context, answer) {
+    context.popup.answer = answer;
+    await visit('/login');
+    await click('[data-test-sign-in]');
+    await settled();
+  }
+
+  function assertNothingPlanted(assert) {
+    const page = document.querySelector('#ember-testing');
+    assert.notOk(page.innerHTML.includes('555-0100'), 'no text from the URL anywhere on the page');
+    assert.notOk(page.innerHTML.includes('locked'), 'not even a word of it');
+  }
+
+  test('an error with a forged state is refused as not this attempt’s, before its error is read', async function (assert) {
+    await answerWith(this, () => ({ error: 'access_denied', state: 'forged' }));
+    assert.dom('[data-test-error="state_mismatch"]').exists('refused for its state');
+    assert.dom('[data-test-error="consent_denied"]').doesNotExist('its error was not looked at');
+    assert.strictEqual(this.api.calls('POST /login').length, 0);
+  });
+
+  test('an error with no state at all is refused for its state', async function (assert) {
+    await answerWith(this, () => ({ error: PLANTED }));
+    assert.dom('[data-test-error="state_mismatch"]').exists();
+    assertNothingPlanted(assert);
+  });
+
+  test('an unknown error with the right state: the generic sentence, none of the URL’s text', async function (assert) {
+    await answerWith(this, (url) => ({ error: PLANTED, state: url.searchParams.get('state') }));
+    assert.dom('[data-test-error="provider_error"]').hasText('Google could not complete the sign-in. Press “Sign in with Google” to try again.');
+    assertNothingPlanted(assert);
+  });
+
+  for (const [error, kind] of Object.entries(PROVIDER_ERRORS)) {
+    test(`Google’s ${error}: the fixed sentence for ${kind}`, async function (assert) {
+      await answerWith(this, (url) => ({ error, state: url.searchParams.get('state'), code: 'c' }));
+      assert.dom(`[data-test-error="${kind}"]`).hasText(messageFor({ code: kind }));
+      assert.dom('[role="alert"]').doesNotIncludeText(error, 'the code itself is not shown either');
+      assert.strictEqual(this.api.calls('POST /login').length, 0, 'nothing sent to /login');
+    });
+  }
 });

@@ -3,7 +3,14 @@
 //
 //   this.api.on('POST /login', { status: 401, body: { error: 'invalid_grant', message: '…' } });
 //   this.api.on('POST /login', () => { throw new TypeError('Failed to fetch'); });
+//   this.api.on('DELETE /auth/sessions/:id', (req) => …);   // req.params.id
 //   this.api.calls('POST /reauth')  // [{ method, path, headers, body }]
+//
+// Without a session store (the default, `"sessions": false` in /auth/config)
+// it is the stateless Worker. `this.api.enableSessions()` gives it one: the
+// sessions of SESSIONS below, the tokens each is known by, and the § routes
+// (POST /logout, GET/DELETE /auth/sessions, DELETE /auth/sessions/{id});
+// a token whose session ended is `401 session_ended` everywhere.
 
 export const USER = Object.freeze({
   sub: '1234567890',
@@ -22,9 +29,66 @@ export const CONFIG = Object.freeze({
   redirect_path: '/torii/redirect.html',
 });
 
+/** The instant the sessions' times are relative to (epoch seconds). */
+export const NOW = 1_796_000_000;
+
+export const USER_AGENTS = Object.freeze({
+  linuxFirefox: 'Mozilla/5.0 (X11; Linux x86_64; rv:140.0) Gecko/20100101 Firefox/140.0',
+  iphoneSafari:
+    'Mozilla/5.0 (iPhone; CPU iPhone OS 18_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/18.5 Mobile/15E148 Safari/604.1',
+  windowsEdge:
+    'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/140.0.0.0 Safari/537.36 Edg/140.0.0.0',
+});
+
+/** The user's sessions once enableSessions() runs, most recently seen first. */
+export function defaultSessions() {
+  return [
+    {
+      id: 'sid-this',
+      tokens: ['token-1', 'stored-token', 'renewed-token'],
+      created_at: NOW - 3 * 86400,
+      last_seen_at: NOW - 30,
+      user_agent: USER_AGENTS.linuxFirefox,
+    },
+    {
+      id: 'sid-phone',
+      tokens: ['phone-token'],
+      created_at: NOW - 10 * 86400,
+      last_seen_at: NOW - 120,
+      user_agent: USER_AGENTS.iphoneSafari,
+    },
+    {
+      id: 'sid-work',
+      tokens: ['work-token'],
+      created_at: NOW - 40 * 86400,
+      last_seen_at: NOW - 5 * 3600,
+      user_agent: USER_AGENTS.windowsEdge,
+    },
+  ];
+}
+
+const refusal = (status, error, message, headers) => ({ status, body: { error, message }, headers });
+
 function defaults(api) {
+  // The § check of every route that takes a token: answers the refusal, or
+  // null when the token's session is live (or there is no store).
+  const gate = (token) => {
+    if (!api.sessionsEnabled) return null;
+    if (api.storeDown) return refusal(503, 'store_unavailable', 'The session store did not answer.', { 'Retry-After': '2' });
+    return api.sessionOf(token) ? null : refusal(401, 'session_ended', 'This session has ended.');
+  };
+  const bearer = (req) => {
+    const value = req.headers.authorization ?? '';
+    return value.startsWith('Bearer ') ? value.slice(7) : null;
+  };
+  const withBearer = (handler) => (req) => {
+    const token = bearer(req);
+    if (!token) return refusal(401, 'invalid_token', 'No bearer token.');
+    return gate(token) ?? handler(req, token);
+  };
+
   return {
-    'GET /auth/config': { body: CONFIG },
+    'GET /auth/config': () => ({ body: { ...CONFIG, sessions: api.sessionsEnabled } }),
     'POST /auth/start': () => {
       api.starts += 1;
       return {
@@ -36,17 +100,61 @@ function defaults(api) {
       };
     },
     'POST /login': () => ({ body: { auth_token: 'token-1', user_info: USER } }),
-    'POST /reauth': (req) => ({ body: { auth_token: req.body.auth_token, user_info: USER } }),
-    'GET /api/me': (req) =>
-      req.headers.authorization?.startsWith('Bearer ')
-        ? { body: { user_info: USER } }
-        : { status: 401, body: { error: 'invalid_token', message: 'No bearer token.' } },
+    'POST /reauth': (req) => gate(req.body.auth_token) ?? { body: { auth_token: req.body.auth_token, user_info: USER } },
+    'GET /api/me': withBearer(() => ({ body: { user_info: USER } })),
+
+    // § Only the signature is checked: an ended session signs out as 0.
+    'POST /logout': (req) => {
+      if (!api.sessionsEnabled) return refusal(500, 'server_misconfigured', 'SESSIONS is not bound.');
+      const token = bearer(req);
+      if (!token) return refusal(401, 'invalid_token', 'No bearer token.');
+      if (api.storeDown) return refusal(503, 'store_unavailable', 'The session store did not answer.', { 'Retry-After': '2' });
+      const session = api.sessionOf(token);
+      api.sessions = api.sessions.filter((s) => s !== session);
+      return { body: { sessions_ended: session ? 1 : 0 } };
+    },
+    'GET /auth/sessions': withBearer((req, token) => {
+      const own = api.sessionOf(token);
+      const sessions = [...api.sessions]
+        .sort((a, b) => b.last_seen_at - a.last_seen_at)
+        .map(({ id, created_at, last_seen_at, user_agent }) => ({ id, created_at, last_seen_at, user_agent, current: id === own.id }));
+      return { body: { sessions } };
+    }),
+    'DELETE /auth/sessions': withBearer(() => {
+      const n = api.sessions.length;
+      api.sessions = [];
+      return { body: { sessions_ended: n } };
+    }),
+    'DELETE /auth/sessions/:id': withBearer((req) => {
+      const session = api.sessions.find((s) => s.id === req.params.id);
+      if (!session) return refusal(404, 'not_found', 'No such session.');
+      api.sessions = api.sessions.filter((s) => s !== session);
+      return { body: { sessions_ended: 1 } };
+    }),
   };
+}
+
+function routePattern(route) {
+  const [method, path] = route.split(' ');
+  const names = [];
+  const source = path
+    .split('/')
+    .map((part) => {
+      if (!part.startsWith(':')) return part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+      names.push(part.slice(1));
+      return '([^/]+)';
+    })
+    .join('/');
+  return { method, regex: new RegExp(`^${source}$`), names };
 }
 
 export class FakeApi {
   starts = 0;
   requests = [];
+  sessionsEnabled = false;
+  /** With enableSessions(): every request that checks the store gets 503. */
+  storeDown = false;
+  sessions = [];
 
   constructor() {
     this.routes = defaults(this);
@@ -57,8 +165,31 @@ export class FakeApi {
     return this;
   }
 
+  /** A Worker with a session store, holding `sessions` (defaultSessions()). */
+  enableSessions(sessions = defaultSessions()) {
+    this.sessionsEnabled = true;
+    this.sessions = sessions;
+    return this;
+  }
+
+  sessionOf(token) {
+    return this.sessions.find((s) => s.tokens.includes(token)) ?? null;
+  }
+
   calls(route) {
-    return this.requests.filter((r) => `${r.method} ${r.path}` === route);
+    const { method, regex } = routePattern(route);
+    return this.requests.filter((r) => r.method === method && regex.test(r.path));
+  }
+
+  #match(method, path) {
+    const exact = this.routes[`${method} ${path}`];
+    if (exact !== undefined) return { answer: exact, params: {} };
+    for (const [route, answer] of Object.entries(this.routes)) {
+      const p = routePattern(route);
+      const m = p.method === method && p.regex.exec(path);
+      if (m) return { answer, params: Object.fromEntries(p.names.map((n, i) => [n, decodeURIComponent(m[i + 1])])) };
+    }
+    return { answer: undefined, params: {} };
   }
 
   async fetch(input, init = {}) {
@@ -74,10 +205,11 @@ export class FakeApi {
         body = init.body;
       }
     }
-    const req = { method, path: url.pathname, headers, body, credentials: init.credentials };
+    const { answer: route, params } = this.#match(method, url.pathname);
+    const req = { method, path: url.pathname, headers, body, params, credentials: init.credentials };
     this.requests.push(req);
 
-    let answer = this.routes[`${method} ${url.pathname}`];
+    let answer = route;
     if (typeof answer === 'function') answer = await answer(req); // may throw: a network failure
     if (!answer) answer = { status: 404, body: { error: 'not_found', message: 'Not found.' } };
     const status = answer.status ?? 200;

@@ -1,6 +1,7 @@
 import EmberObject from '@ember/object';
+import { replacePopupService } from 'frontend/torii/adapter';
 
-// Stands in for torii's popup service (the Google window): records the
+// Stands in for the popup window service (the Google window): records the
 // authorization URL it was asked to open, and answers as Google would.
 //
 //   popup.answer = (url) => ({ code: 'abc', state: url.searchParams.get('state') });  // default
@@ -27,7 +28,5 @@ export class FakePopupService extends EmberObject {
 }
 
 export function installFakePopup(owner) {
-  owner.unregister('torii-service:popup');
-  owner.register('torii-service:popup', FakePopupService);
-  return owner.lookup('torii-service:popup');
+  return replacePopupService(owner, FakePopupService);
 }

@@ -30,6 +30,8 @@ fn one_of_each() -> Vec<ApiError> {
         config(Problem::Missing).into(),
         config(Problem::NotAPositiveInteger).into(),
         config(Problem::NotAnHttpUrl).into(),
+        config(Problem::TooShort).into(),
+        config(Problem::NotHttpsOrLoopback).into(),
         AuthError::InvalidState("The sign-in state does not match.").into(),
         AuthError::RedirectUriNotAllowed.into(),
         AuthError::InvalidToken { presented: false }.into(),
@@ -73,6 +75,14 @@ fn variant_name(e: &ApiError) -> &'static str {
             problem: Problem::NotAnHttpUrl,
             ..
         }) => "NotAnHttpUrl",
+        ApiError::Config(ConfigError {
+            problem: Problem::TooShort,
+            ..
+        }) => "TooShort",
+        ApiError::Config(ConfigError {
+            problem: Problem::NotHttpsOrLoopback,
+            ..
+        }) => "NotHttpsOrLoopback",
         ApiError::Auth(AuthError::InvalidState(_)) => "InvalidState",
         ApiError::Auth(AuthError::RedirectUriNotAllowed) => "RedirectUriNotAllowed",
         ApiError::Auth(AuthError::InvalidToken { presented: false }) => "InvalidTokenAbsent",
@@ -124,7 +134,7 @@ fn every_variant_is_listed() {
     assert_eq!(names.len(), listed, "a variant is listed twice");
     // Bump together with a new variant in `variant_name` (which will not
     // compile without it) and in `one_of_each`.
-    assert_eq!(listed, 29);
+    assert_eq!(listed, 31);
 }
 
 #[test]

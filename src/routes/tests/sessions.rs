@@ -7,8 +7,11 @@ use super::*;
 use crate::auth::session;
 use crate::store::{Client, SessionRecord, StoreError};
 
-const SECRET: &str = "s3cret-key";
 const BOB: &str = r#"{"sub":"77","name":"Bob","email":"bob@example.com"}"#;
+
+fn secret() -> String {
+    good_bindings()["SECRET_KEY"].clone()
+}
 
 /// Google answering every sign-in (by path, so any number of them).
 fn google_always() -> FakeHttp {
@@ -27,7 +30,7 @@ fn store(p: &FakePlatform) -> &crate::testkit::FakeStore {
 }
 
 fn payload(token: &str) -> serde_json::Value {
-    let unsigned = Keyring::new(SECRET, &[])
+    let unsigned = Keyring::new(&secret(), &[])
         .unsign(token, u64::MAX, NOW + 10_000_000)
         .expect("a token of ours");
     serde_json::from_slice(&unsigned.payload).expect("JSON payload")
@@ -54,7 +57,7 @@ fn sign_in(p: &FakePlatform) -> String {
 }
 
 fn mint(user_info: &str, auth_time: u64, sid: Option<&str>, at: u64) -> String {
-    session::issue(&Keyring::new(SECRET, &[]), user_info, auth_time, sid, at)
+    session::issue(&Keyring::new(&secret(), &[]), user_info, auth_time, sid, at)
 }
 
 /// A live session of another user (sub 77), put in the store directly.

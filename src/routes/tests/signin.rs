@@ -166,7 +166,7 @@ fn policy_refusal_is_403_and_audited() {
     let p = platform(vec![
         Ok(token_answer(Some(&jwt(&serde_json::json!({
             "iss": "https://accounts.google.com", "aud": CLIENT_ID, "sub": "42",
-            "email": "ada@example.com", "email_verified": true
+            "email": "ada@example.com", "email_verified": true, "exp": crate::oidc::tests::EXP
         }))))),
         Ok((200, USERINFO.into())),
     ]);

@@ -103,14 +103,100 @@ module('Unit | Authenticator | token', function (hooks) {
     assert.deepEqual(reported, ['token_expired']);
   });
 
+  for (const [what, answer, code] of [
+    ['503 store_unavailable', { status: 503, body: { error: 'store_unavailable', message: 'Store down.' }, headers: { 'Retry-After': '3' } }, 'store_unavailable'],
+    ['a network failure', () => { throw new TypeError('Failed to fetch'); }, 'network_error'],
+    ['a proxy’s 504 page', { status: 504, raw: '<html>Gateway Timeout</html>' }, 'http_504'],
+  ]) {
+    test(`restore() keeps the session, unchecked, on ${what}`, async function (assert) {
+      const unchecked = [];
+      const failures = [];
+      this.authenticator.onRestoreUnchecked = (e) => unchecked.push(e);
+      this.authenticator.onRestoreFailure = (e) => failures.push(e);
+      this.api.on('POST /reauth', answer);
+      const data = { auth_token: 'kept', user_info: USER };
+      assert.deepEqual(await this.authenticator.restore(data), data, 'resolves with the stored data: still signed in');
+      assert.deepEqual(unchecked.map((e) => e.code), [code]);
+      if (code === 'store_unavailable') assert.strictEqual(unchecked[0].retryAfter, 3);
+      assert.deepEqual(failures, [], 'not reported as a refusal');
+    });
+  }
+
+  for (const [status, code] of [[401, 'session_ended'], [401, 'invalid_token'], [403, 'access_denied'], [500, 'server_misconfigured']]) {
+    test(`restore() drops the session on ${status} ${code}`, async function (assert) {
+      const unchecked = [];
+      this.authenticator.onRestoreUnchecked = (e) => unchecked.push(e);
+      this.api.on('POST /reauth', { status, body: { error: code, message: 'No.' } });
+      await assert.rejects(this.authenticator.restore({ auth_token: 'old' }), (e) => e.code === code);
+      assert.deepEqual(unchecked, []);
+    });
+  }
+
   test('restore() without a token rejects without calling the server', async function (assert) {
     await assert.rejects(this.authenticator.restore({}));
     await assert.rejects(this.authenticator.restore(undefined));
     assert.strictEqual(this.api.requests.length, 0);
   });
 
-  test('invalidate() resolves without calling the server', async function (assert) {
+  test('invalidate() without a session store does not call the server', async function (assert) {
+    this.authenticator.sessionsEnabled = () => Promise.resolve(false);
     await this.authenticator.invalidate({ auth_token: 'x' });
     assert.strictEqual(this.api.requests.length, 0);
+  });
+
+  module('with a session store', function (hooks) {
+    hooks.beforeEach(function () {
+      this.api.enableSessions();
+      this.authenticator.sessionsEnabled = () => Promise.resolve(true);
+      this.unconfirmed = [];
+      this.authenticator.onLogoutUnconfirmed = (e) => this.unconfirmed.push(e.code);
+    });
+
+    test('invalidate() ends the session at POST /logout with the bearer token', async function (assert) {
+      await this.authenticator.invalidate({ auth_token: 'token-1' });
+      const [call, ...more] = this.api.calls('POST /logout');
+      assert.strictEqual(more.length, 0, 'one request');
+      assert.strictEqual(call.headers.authorization, 'Bearer token-1');
+      assert.strictEqual(call.headers['content-type'], 'application/json');
+      assert.deepEqual(call.body, {});
+      assert.notOk(this.api.sessionOf('token-1'), 'the session ended on the server');
+      assert.deepEqual(this.unconfirmed, []);
+    });
+
+    test('invalidate() of a session that had ended already is quiet (sessions_ended 0)', async function (assert) {
+      await this.authenticator.invalidate({ auth_token: 'gone-token' });
+      assert.strictEqual(this.api.calls('POST /logout').length, 1);
+      assert.deepEqual(this.unconfirmed, []);
+    });
+
+    test('invalidate() taking 401 from /logout is quiet: the server holds no session for it', async function (assert) {
+      this.api.on('POST /logout', { status: 401, body: { error: 'invalid_token', message: 'Bad signature.' } });
+      await this.authenticator.invalidate({ auth_token: 'token-1' });
+      assert.deepEqual(this.unconfirmed, []);
+    });
+
+    for (const [what, answer, code] of [
+      ['the network fails', () => { throw new TypeError('Failed to fetch'); }, 'network_error'],
+      ['the store does not answer (503)', { status: 503, body: { error: 'store_unavailable', message: 'Down.' } }, 'store_unavailable'],
+      ['a proxy answers 502', { status: 502, raw: '<html>Bad gateway</html>' }, 'http_502'],
+    ]) {
+      test(`invalidate() still resolves, and says the server was not told, when ${what}`, async function (assert) {
+        this.api.on('POST /logout', answer);
+        await this.authenticator.invalidate({ auth_token: 'token-1' });
+        assert.deepEqual(this.unconfirmed, [code]);
+      });
+    }
+
+    test('invalidate() when /auth/config cannot be fetched: resolves, not told', async function (assert) {
+      this.authenticator.sessionsEnabled = () => Promise.reject(Object.assign(new Error('x'), { code: 'network_error' }));
+      await this.authenticator.invalidate({ auth_token: 'token-1' });
+      assert.deepEqual(this.unconfirmed, ['network_error']);
+      assert.strictEqual(this.api.calls('POST /logout').length, 0);
+    });
+
+    test('invalidate() after the server ended the session does not call it again', async function (assert) {
+      await this.authenticator.invalidate({ auth_token: 'token-1' }, { serverKnows: true });
+      assert.strictEqual(this.api.requests.length, 0);
+    });
   });
 });

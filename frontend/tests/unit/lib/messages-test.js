@@ -1,12 +1,16 @@
 import { module, test } from 'qunit';
-import { messageFor } from 'frontend/lib/messages';
+import { SIGNED_OUT_REASONS, checkFailureMessage, messageFor, signedOutMessage } from 'frontend/lib/messages';
 import { ApiError } from 'frontend/lib/api';
-import { SignInError } from 'frontend/torii/errors';
+import { SignInError } from 'frontend/lib/sign-in-error';
 
 const CODES = [
   'popup_blocked',
   'popup_closed',
   'consent_denied',
+  'provider_unavailable',
+  'provider_rejected_request',
+  'provider_account_refused',
+  'provider_interaction_required',
   'provider_error',
   'state_mismatch',
   'no_code',
@@ -19,6 +23,8 @@ const CODES = [
   'redirect_uri_not_allowed',
   'invalid_token',
   'token_expired',
+  'session_ended',
+  'store_unavailable',
   'network_error',
   'timeout',
   'bad_response',
@@ -43,7 +49,7 @@ module('Unit | lib | messages', function () {
 
   test('policy refusal and Google consent refusal read differently', function (assert) {
     const policy = messageFor(new ApiError('access_denied', '', { status: 403 }));
-    const consent = messageFor(new SignInError('consent_denied', 'access_denied'));
+    const consent = messageFor(new SignInError('consent_denied', { providerError: 'access_denied' }));
     assert.ok(policy.includes('not allowed'), policy);
     assert.ok(consent.includes('cancelled'), consent);
   });
@@ -60,5 +66,31 @@ module('Unit | lib | messages', function () {
     isSentence(assert, messageFor(new ApiError('http_500', '', { status: 500 })), '500');
     isSentence(assert, messageFor(new Error('boom')), 'Error');
     isSentence(assert, messageFor(undefined), 'undefined');
+  });
+
+  test('why this device is signed out: one sentence per reason', function (assert) {
+    const seen = new Set();
+    for (const code of SIGNED_OUT_REASONS) {
+      const text = signedOutMessage({ code });
+      isSentence(assert, text, code);
+      seen.add(text);
+    }
+    assert.strictEqual(seen.size, SIGNED_OUT_REASONS.length);
+    assert.ok(signedOutMessage({ code: 'session_ended' }).startsWith('This device was signed out'));
+  });
+
+  test('a refused restore reads as what happened to this device', function (assert) {
+    const ended = signedOutMessage(new ApiError('session_ended', 'server text', { status: 401 }));
+    assert.strictEqual(ended, signedOutMessage({ code: 'session_ended' }), '401 session_ended: signed out');
+    const denied = signedOutMessage(new ApiError('access_denied', 'server text', { status: 403 }));
+    assert.ok(denied.includes('no longer allowed'), denied);
+    assert.strictEqual(signedOutMessage(new ApiError('token_expired', '', { status: 401 })), 'Your session has expired. Please sign in again.');
+  });
+
+  test('an unchecked session says it stays signed in, and when it is checked again', function (assert) {
+    const store = checkFailureMessage(new ApiError('store_unavailable', '', { status: 503 }), 8000);
+    assert.ok(store.includes('stay signed in') && store.includes('8 seconds'), store);
+    const net = checkFailureMessage(new ApiError('network_error'), 120_000);
+    assert.ok(net.includes('could not be reached') && net.includes('2 minutes'), net);
   });
 });

@@ -1,6 +1,7 @@
 import { module, test } from 'qunit';
 import { settled } from '@ember/test-helpers';
 import { setupTest, installFakeApi, installFakePopup } from 'frontend/tests/helpers';
+import { googleAuthorizationUrl } from 'frontend/torii/adapter';
 
 module('Unit | Service | sign-in', function (hooks) {
   setupTest(hooks);
@@ -23,7 +24,7 @@ module('Unit | Service | sign-in', function (hooks) {
     assert.strictEqual(starts[0].headers['content-type'], 'application/json');
     assert.strictEqual(starts[0].credentials, 'same-origin');
 
-    const q = new URL(this.owner.lookup('torii-provider:google-oauth2').buildUrl()).searchParams;
+    const q = new URL(googleAuthorizationUrl(this.owner)).searchParams;
     assert.strictEqual(q.get('state'), 'state-2', 'the latest attempt’s state');
     assert.strictEqual(q.get('redirect_uri'), `${window.location.origin}/torii/redirect.html`);
   });

@@ -1,0 +1,1 @@
+export { toriiCallbackInitializer as default } from '../torii/adapter';
