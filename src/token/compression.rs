@@ -18,18 +18,23 @@ pub(super) enum Inflated {
 
 /// `MAX_INFLATED_PAYLOAD` bytes at most, else `BadPayload`.
 pub(super) fn inflate_capped(deflated: &[u8]) -> Result<Vec<u8>, TokenError> {
-    match inflate_up_to(deflated, MAX_INFLATED_PAYLOAD + 1) {
+    match inflate_payload(deflated) {
         Inflated::Done(out) if out.len() <= MAX_INFLATED_PAYLOAD => Ok(out),
         _ => Err(TokenError::BadPayload),
     }
 }
 
+/// A payload inflated up to one byte over the cap, which keeps "exactly at
+/// the cap" distinguishable from "over it".
+pub(super) fn inflate_payload(deflated: &[u8]) -> Inflated {
+    inflate_up_to(deflated, MAX_INFLATED_PAYLOAD + 1)
+}
+
 /// The output buffer grows by doubling up to `limit`, and decompression
 /// resumes where it stopped, so a bomb costs at most `limit` bytes of work and
 /// memory whatever it claims to expand to, and the usual small payload never
-/// pays for a full buffer. A limit one byte over the cap keeps "exactly at
-/// the cap" distinguishable from "over it".
-pub(super) fn inflate_up_to(deflated: &[u8], limit: usize) -> Inflated {
+/// pays for a full buffer.
+fn inflate_up_to(deflated: &[u8], limit: usize) -> Inflated {
     let flags = inflate_flags::TINFL_FLAG_PARSE_ZLIB_HEADER
         | inflate_flags::TINFL_FLAG_USING_NON_WRAPPING_OUTPUT_BUF;
     let mut state = Box::<DecompressorOxide>::default();
