@@ -23,7 +23,12 @@ MOCK_DEFAULT_PORT=9400
 # ---------------------------------------------------------------- processes
 pids=()
 cleanup() {
-  trap - INT TERM EXIT
+  # Ignore further signals until the children are gone: `make dev` killed
+  # with SIGTERM (kill -- -PGID) passes a second SIGTERM on to this script,
+  # which would otherwise end it mid-cleanup and leave wrangler and the
+  # stand-in running on their ports.
+  trap - EXIT
+  trap '' INT TERM
   if [ "${#pids[@]}" -gt 0 ]; then
     say "stopping what dev.sh started"
     for pid in "${pids[@]}"; do
