@@ -44,17 +44,23 @@ bash scripts/check-size.sh
 step "frontend build"
 bash scripts/build-frontend.sh
 
-step "end-to-end HTTP tests against wrangler dev"
-bash scripts/node-test.sh 'tests/e2e/*.test.mjs'
-
-# The stateless Worker (SESSIONS removed, EDGE_LOGIN_SESSIONS=off; issue 10):
-# the contract keeps it, so every e2e file but the session store's own runs
-# against it too (sessions-stateless.test.mjs is in both runs by design).
-step "end-to-end HTTP tests against wrangler dev, stateless (SESSIONS removed)"
+# wrangler.toml's configuration has the session store (issue 10). These
+# files predate it and mint tokens no store holds (every such token is
+# `session_ended` there, as the contract says), so they run against the
+# stateless Worker only; every other file runs with the store.
+classic=" api config expiry policy signin "
+with_store=()
 stateless=()
 for f in tests/e2e/*.test.mjs; do
-  case "$f" in tests/e2e/sessions.test.mjs | tests/e2e/sessions-restart.test.mjs) ;; *) stateless+=("$f") ;; esac
+  name=${f#tests/e2e/}; name=${name%.test.mjs}
+  case "$classic" in *" $name "*) ;; *) with_store+=("$f") ;; esac
+  # The store's own behaviour needs it; everything else holds without it.
+  case "$name" in sessions | sessions-restart) ;; *) stateless+=("$f") ;; esac
 done
+step "end-to-end HTTP tests against wrangler dev, with the session store"
+bash scripts/node-test.sh "${with_store[@]}"
+
+step "end-to-end HTTP tests against wrangler dev, stateless (SESSIONS removed)"
 EDGE_LOGIN_SESSIONS=off bash scripts/node-test.sh "${stateless[@]}"
 
 step "Ember tests (qunit, headless Chromium)"
