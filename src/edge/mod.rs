@@ -121,3 +121,10 @@ fn to_worker_response(plain: PlainResponse) -> Result<Response> {
     }
     Ok(response)
 }
+
+/// One serialized log line for a platform failure outside any answer.
+pub(crate) fn log_failure(event: &'static str, detail: String) {
+    if let Ok(line) = serde_json::to_string(&Audit::failure(event, detail)) {
+        console_error!("{line}");
+    }
+}

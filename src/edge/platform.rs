@@ -3,7 +3,7 @@
 use super::fetch_client::FetchClient;
 use super::session_store::StubTransport;
 use crate::http::request_body::{self, BoundedBody, Next};
-use crate::routes::{Audit, Body, BodyError, Platform};
+use crate::routes::{Body, BodyError, Platform};
 use futures_util::StreamExt;
 use sha2::{Digest, Sha256};
 use std::cell::RefCell;
@@ -57,9 +57,7 @@ impl Platform for EdgePlatform<'_> {
                 // Fail open: a limiter outage must not lock everyone out.
                 // Serialized, never spliced: the runtime's message is text
                 // we do not control.
-                if let Ok(line) = serde_json::to_string(&Audit::limiter_error(e.to_string())) {
-                    worker::console_error!("{line}");
-                }
+                super::log_failure("rate_limiter_error", e.to_string());
                 None
             }
         }

@@ -16,8 +16,8 @@ use worker::wasm_bindgen_futures::JsFuture;
 use worker::worker_sys::types::{SqlStorage as SqlStorageSys, SqlStorageCursor as SqlCursorSys};
 use worker::worker_sys::DurableObject as DurableObjectSys;
 use worker::{
-    console_error, durable_object, web_sys, Date, Delay, DurableObject, Env, ObjectNamespace,
-    Request, Response, Result, ScheduledTime, State,
+    durable_object, web_sys, Date, Delay, DurableObject, Env, ObjectNamespace, Request, Response,
+    Result, ScheduledTime, State,
 };
 
 /// How soon the alarm tries again when it could not do its work.
@@ -67,7 +67,7 @@ impl DurableObject for SessionStore {
             Ok(next) => next,
             Err(e) => {
                 // Nothing is lost by pruning later; try again in an hour.
-                console_error!(r#"{{"event":"session_store_alarm_error","detail":"{e}"}}"#);
+                super::log_failure("session_store_alarm_error", e.to_string());
                 Some(Date::now().as_millis() as f64 + ALARM_RETRY_MS)
             }
         };
@@ -96,7 +96,7 @@ impl SessionStore {
             // The answer stands even if arming fails: the next row that is
             // added, or the next alarm, arms it again.
             if let Err(e) = self.arm_alarm(&mut sql, limits).await {
-                console_error!(r#"{{"event":"session_store_alarm_error","detail":"{e}"}}"#);
+                super::log_failure("session_store_alarm_error", e.to_string());
             }
         }
         answer

@@ -93,10 +93,16 @@ impl Audit {
 impl Audit {
     /// The line logged when `LOGIN_LIMITER` fails; the request goes on.
     pub fn limiter_error(detail: String) -> Self {
+        Audit::failure("rate_limiter_error", detail)
+    }
+
+    /// A platform service failed outside any answer (the limiter, the
+    /// session store's alarm): logged, and the work goes on.
+    pub fn failure(event: &'static str, detail: String) -> Self {
         Audit {
             outcome: "error",
             detail: Some(detail),
-            ..Audit::ok("rate_limiter_error")
+            ..Audit::ok(event)
         }
     }
 }
