@@ -4,7 +4,9 @@
 
 mod fetch_client;
 mod platform;
+mod session_sql;
 mod session_store;
+mod session_stub;
 
 use crate::config::Config;
 use crate::http::error::{ApiError, RouteError};

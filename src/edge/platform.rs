@@ -1,7 +1,7 @@
 //! `routes::Platform` and `routes::Body` over the Workers runtime.
 
 use super::fetch_client::FetchClient;
-use super::session_store::StubTransport;
+use super::session_stub::StubTransport;
 use crate::http::request_body::{self, BoundedBody, Next};
 use crate::routes::{Body, BodyError, Platform};
 use futures_util::StreamExt;

@@ -3,7 +3,7 @@
 use super::*;
 use crate::config::tests::{config_from, good_bindings, good_config};
 use crate::oidc::tests::{good_id_token, token_answer, CLIENT_ID};
-use crate::testkit::{block_on, jwt, Answer, FakeBody, FakeHttp, FakePlatform};
+use crate::testkit::{block_on, jwt, Answer, FakeBody, FakeHttp, FakePlatform, FakeStore};
 use crate::token::Keyring;
 
 const NOW: u64 = 1_800_000_000;
