@@ -44,24 +44,8 @@ bash scripts/check-size.sh
 step "frontend build"
 bash scripts/build-frontend.sh
 
-# wrangler.toml's configuration has the session store (issue 10). These
-# files predate it and mint tokens no store holds (every such token is
-# `session_ended` there, as the contract says), so they run against the
-# stateless Worker only; every other file runs with the store.
-classic=" api config expiry policy signin "
-with_store=()
-stateless=()
-for f in tests/e2e/*.test.mjs; do
-  name=${f#tests/e2e/}; name=${name%.test.mjs}
-  case "$classic" in *" $name "*) ;; *) with_store+=("$f") ;; esac
-  # The store's own behaviour needs it; everything else holds without it.
-  case "$name" in sessions | sessions-restart) ;; *) stateless+=("$f") ;; esac
-done
-step "end-to-end HTTP tests against wrangler dev, with the session store"
-bash scripts/node-test.sh "${with_store[@]}"
-
-step "end-to-end HTTP tests against wrangler dev, stateless (SESSIONS removed)"
-EDGE_LOGIN_SESSIONS=off bash scripts/node-test.sh "${stateless[@]}"
+# With the session store and without it (scripts/e2e.sh says which files).
+bash scripts/e2e.sh
 
 step "Ember tests (qunit, headless Chromium)"
 ember_log=tests/artifacts/ember-test.log
