@@ -431,6 +431,8 @@ async function main() {
     result.reauth = await measureReauth(stack, login.token);
     await stack.stop();
     stack = null;
+    // Kept even if a later phase fails: what was measured so far.
+    writeFileSync(path.join(REPO, 'bench', 'results', 'partial.json'), JSON.stringify(result, null, 2));
 
     // The stateless Worker (SESSIONS removed) in the same run: /reauth
     // without the store's call, and /login without its two.
