@@ -76,6 +76,16 @@ pub fn clear_cookie() -> String {
 pub struct Checked {
     pub state: String,
     pub pkce_verifier: String,
+    /// When the sign-in started (the cookie's signed timestamp).
+    pub started_at: u64,
+}
+
+impl Checked {
+    /// Past this (epoch seconds) the state can no longer be used, its cookie
+    /// being too old; a minute of slack for the clocks of two machines.
+    pub fn usable_until(&self) -> u64 {
+        self.started_at + COOKIE_MAX_AGE + 60
+    }
 }
 
 /// The cookie must be ours, younger than ten minutes, and hold the state the
@@ -112,6 +122,7 @@ pub fn check(
     Ok(Checked {
         state: payload.state,
         pkce_verifier: payload.verifier,
+        started_at: unsigned.timestamp,
     })
 }
 

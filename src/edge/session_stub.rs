@@ -1,14 +1,14 @@
 //! The Worker's side of the session store: `store::Transport` over a
-//! `SESSIONS` stub, with the 5 s deadline.
+//! `SESSIONS` stub's RPC method `call`, with the 5 s deadline.
 
 use crate::store::{StoreError, Transport, STORE_TIMEOUT_SECS};
 use futures_util::future::{select, Either};
 use std::time::Duration;
-use worker::js_sys::{self, Uint8Array};
+use worker::js_sys::{self, Promise, Uint8Array};
+use worker::wasm_bindgen::prelude::wasm_bindgen;
 use worker::wasm_bindgen::{JsCast, JsValue};
 use worker::wasm_bindgen_futures::JsFuture;
-use worker::worker_sys::DurableObject as DurableObjectSys;
-use worker::{web_sys, Delay, Env, ObjectNamespace};
+use worker::{Delay, Env, ObjectNamespace};
 
 /// Carries store requests to the `SESSIONS` objects.
 pub struct StubTransport {
@@ -24,11 +24,17 @@ impl StubTransport {
     }
 }
 
+#[wasm_bindgen]
+extern "C" {
+    /// A `SESSIONS` stub with the object's RPC method (`src/edge/entry.mjs`).
+    type StoreStub;
+
+    #[wasm_bindgen(method, catch)]
+    fn call(this: &StoreStub, bytes: &Uint8Array) -> std::result::Result<Promise, JsValue>;
+}
+
 impl Transport for StubTransport {
     async fn send(&self, object: &str, body: Vec<u8>) -> std::result::Result<Vec<u8>, StoreError> {
-        // The runtime's objects directly (stub, Request, Response): worker's
-        // wrappers convert and stream bodies, 1 KB of gzipped wasm for one
-        // small POST and its answer.
         let thrown = |e: JsValue| {
             // Not `{e:?}`: a JsValue's Debug links float formatting.
             StoreError::Unavailable(
@@ -38,32 +44,20 @@ impl Transport for StubTransport {
                     .unwrap_or_else(|| "the stub threw".into()),
             )
         };
-        let stub: DurableObjectSys = self
+        let stub: StoreStub = self
             .namespace
             .get_by_name(object)
             .map_err(|e| StoreError::Unavailable(e.to_string()))?
             .into_rpc();
-        let init = web_sys::RequestInit::new();
-        init.set_method("POST");
-        init.set_body(&Uint8Array::from(body.as_slice()));
-        let request =
-            web_sys::Request::new_with_str_and_init("https://session-store.invalid/", &init)
-                .map_err(thrown)?;
         let call = async {
-            let answer = JsFuture::from(stub.fetch_with_request(&request).map_err(thrown)?)
-                .await
+            let promise = stub
+                .call(&Uint8Array::from(body.as_slice()))
                 .map_err(thrown)?;
-            let response: web_sys::Response = answer.dyn_into().map_err(thrown)?;
-            if response.status() != 200 {
-                return Err(StoreError::Unavailable(format!(
-                    "the object answered {}",
-                    response.status()
-                )));
-            }
-            let buffer = JsFuture::from(response.array_buffer().map_err(thrown)?)
-                .await
-                .map_err(thrown)?;
-            Ok(Uint8Array::new(&buffer).to_vec())
+            let answer = JsFuture::from(promise).await.map_err(thrown)?;
+            answer
+                .dyn_into::<Uint8Array>()
+                .map(|bytes| bytes.to_vec())
+                .map_err(|_| StoreError::Unavailable("the object answered no bytes".into()))
         };
         let deadline = Delay::from(Duration::from_secs(STORE_TIMEOUT_SECS));
         let outcome = match select(Box::pin(call), deadline).await {

@@ -86,7 +86,7 @@ async fn login_flow<P: Platform>(call: &Call<'_, P>) -> Result<Response, ApiErro
     let exchanging = oidc::exchange_code(platform.http(), &exchange);
     let exchanged = match &store {
         Some(store) => {
-            let until = now + signin::COOKIE_MAX_AGE + 60;
+            let until = checked.usable_until();
             let (fresh, exchanged) =
                 join(store.spend_state(&checked.state, until), exchanging).await;
             refuse_spent(!fresh?)?;

@@ -125,6 +125,8 @@ impl<T: Transport> Client<T> {
     }
 
     /// Spends a sign-in state until `expires_at`: `true` the first time.
+    /// `expires_at` must come from the state itself (its cookie's time), so
+    /// that every use of one state reaches the same object.
     pub async fn spend_state(&self, state: &str, expires_at: u64) -> Result<bool, StoreError> {
         let request = StoreRequest::SpendState {
             key: state_key(state),

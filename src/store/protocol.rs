@@ -11,8 +11,14 @@
 use super::{SessionRecord, SessionView};
 use sha2::{Digest, Sha256};
 
-/// Sign-in states are spread over this many objects by their hash.
-pub const STATE_SHARDS: usize = 256;
+/// Sign-in states live in objects by the window their spending ends in
+/// (`STATE_WINDOW_SECS`), each window spread over `STATE_SHARDS` objects by
+/// the state's hash. Every use of one state names the same object (its end
+/// comes from the signed sign-in cookie), the objects of the current window
+/// stay warm (a cold object costs a few ms to open), and a window's objects
+/// empty themselves once its states are past use.
+pub const STATE_SHARDS: usize = 4;
+pub const STATE_WINDOW_SECS: u64 = 600;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum StoreRequest {
@@ -60,7 +66,7 @@ pub enum StoreAnswer {
 
 impl StoreRequest {
     /// The name of the object that holds what this request is about: one per
-    /// user (`idFromName`), and `STATE_SHARDS` for sign-in states.
+    /// user (`idFromName`), and `STATE_SHARDS` per window for sign-in states.
     pub fn object_name(&self) -> String {
         match self {
             StoreRequest::Create { session } => user_object(&session.user),
@@ -69,9 +75,17 @@ impl StoreRequest {
             | StoreRequest::End { user, .. }
             | StoreRequest::EndOther { user, .. }
             | StoreRequest::EndAll { user, .. } => user_object(user),
-            StoreRequest::SpendState { key, .. } => {
-                // The key is hex: its first two digits pick one of 256 shards.
-                format!("states:{}", key.get(..2).unwrap_or("00"))
+            StoreRequest::SpendState { key, expires_at } => {
+                // The key is hex: its first digit picks the shard.
+                let digit = key
+                    .get(..1)
+                    .and_then(|d| usize::from_str_radix(d, 16).ok())
+                    .unwrap_or(0);
+                format!(
+                    "states:{}:{}",
+                    expires_at / STATE_WINDOW_SECS,
+                    digit % STATE_SHARDS
+                )
             }
         }
     }

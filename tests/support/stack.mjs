@@ -171,7 +171,7 @@ async function waitUntilUp(baseUrl, child, logs, timeoutMs) {
  *        the stack's temporary dir); the same dir again is a restart with the state kept.
  */
 export async function startStack(o = {}) {
-  const main = path.resolve(o.main ?? process.env.EDGE_LOGIN_WORKER ?? path.join(REPO, 'build', 'worker', 'shim.mjs'));
+  const main = path.resolve(o.main ?? process.env.EDGE_LOGIN_WORKER ?? path.join(REPO, 'src', 'edge', 'entry.mjs'));
   const assetsDir = path.resolve(o.assets ?? process.env.EDGE_LOGIN_ASSETS ?? path.join(REPO, 'frontend', 'dist'));
   if (!existsSync(main))
     throw new Error(`${main} is missing: build the Worker first (bash scripts/install-tools.sh && bash scripts/build-worker.sh)`);
@@ -314,6 +314,7 @@ export async function startStack(o = {}) {
     secrets,
     sessions,
     persistTo: persist,
+    inspectorPort,
     dir,
     stop,
     logs: () => out,

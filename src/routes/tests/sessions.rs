@@ -190,6 +190,37 @@ fn login_spends_the_state_in_the_store_only() {
 }
 
 #[test]
+fn login_spends_the_state_until_its_cookie_is_too_old_whenever_it_arrives() {
+    let p = with_store();
+    let config = good_config();
+    let (cookie, state) = started(&p, &config);
+    p.set_now(NOW + 300);
+    let first = call(&p, &config, &login_head(&cookie), &login_body(&state));
+    assert_eq!(first.response.status, 200);
+    let objects = store(&p).objects.borrow();
+    let states: Vec<u64> = objects
+        .iter()
+        .filter(|(name, _)| name.starts_with("states:"))
+        .flat_map(|(_, o)| o.states.iter().map(|(_, until)| *until))
+        .collect();
+    // Ten minutes of the cookie and a minute of slack, from the start.
+    assert_eq!(states, vec![NOW + 600 + 60]);
+}
+
+#[test]
+fn login_refuses_a_replay_late_in_the_sign_ins_ten_minutes() {
+    let p = with_store();
+    let config = good_config();
+    let (cookie, state) = started(&p, &config);
+    p.set_now(NOW + 10);
+    let first = call(&p, &config, &login_head(&cookie), &login_body(&state));
+    assert_eq!(first.response.status, 200);
+    p.set_now(NOW + 590);
+    let replay = call(&p, &config, &login_head(&cookie), &login_body(&state));
+    assert_error(&replay, 400, "invalid_state");
+}
+
+#[test]
 fn login_answers_503_with_retry_after_when_the_store_is_down() {
     let p = with_store();
     store(&p).fail_with(StoreError::Timeout);

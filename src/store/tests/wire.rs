@@ -122,7 +122,7 @@ fn sessions_go_to_their_users_object() {
 }
 
 #[test]
-fn states_spread_over_256_shards_by_hash() {
+fn states_of_one_window_spread_over_its_shards_by_hash() {
     let names: std::collections::HashSet<String> = (0..5000)
         .map(|n| {
             StoreRequest::SpendState {
@@ -133,9 +133,34 @@ fn states_spread_over_256_shards_by_hash() {
         })
         .collect();
     assert_eq!(names.len(), protocol::STATE_SHARDS);
+    let window = NOW / protocol::STATE_WINDOW_SECS;
     assert!(names
         .iter()
-        .all(|n| n.starts_with("states:") && n.len() == 9));
+        .all(|n| n.starts_with(&format!("states:{window}:"))));
+}
+
+#[test]
+fn one_state_names_one_object_whenever_it_is_spent() {
+    let spend = |expires_at| {
+        StoreRequest::SpendState {
+            key: state_key("st"),
+            expires_at,
+        }
+        .object_name()
+    };
+    assert_eq!(spend(NOW), spend(NOW));
+}
+
+#[test]
+fn states_of_another_window_go_to_other_objects() {
+    let spend = |expires_at| {
+        StoreRequest::SpendState {
+            key: state_key("st"),
+            expires_at,
+        }
+        .object_name()
+    };
+    assert_ne!(spend(NOW), spend(NOW + protocol::STATE_WINDOW_SECS));
 }
 
 // ------------------------------------------------------------ client over the fake
