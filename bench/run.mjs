@@ -78,7 +78,15 @@ const { startStack, startMockGoogle, signIn, startSignIn, authorize, PROVIDER } 
 
 // ---------------------------------------------------------------- HTTP client
 // A bare keep-alive client: less overhead than fetch, one connection reused.
-const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+// One per stack and per measurement: a pooled socket must not outlive the
+// wrangler dev it was opened to (a new stack can be given the same free
+// port), nor sit idle long enough for the server to close it as a request
+// goes out on it; either ends in "socket hang up".
+let agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+function freshAgent() {
+  agent.destroy();
+  agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+}
 function timedRequest(baseUrl, method, pathname, { body, headers = {} } = {}) {
   return new Promise((resolve, reject) => {
     const u = new URL(pathname, baseUrl);
@@ -251,6 +259,7 @@ function wrk({ url, script, seconds, connections }) {
 }
 
 export async function measureReauth(stack, token, logLevel = 'log') {
+  freshAgent();
   // Check both routes answer 200 before loading them.
   const cfg = await timedRequest(stack.baseUrl, 'GET', '/auth/config');
   const re = await timedRequest(stack.baseUrl, 'POST', '/reauth', { body: JSON.stringify({ auth_token: token }) });
@@ -300,6 +309,9 @@ export async function measureReauth(stack, token, logLevel = 'log') {
 
 // ---------------------------------------------------------------- 5. /login
 export async function measureLogin(stack) {
+  // Not a socket left idle through the wrk runs: the server may close it
+  // just as a request goes out on it ("socket hang up").
+  freshAgent();
   const n = QUICK ? 15 : 60;
   const warm = 5;
   // The runtime's own round trip for a request that does no work worth
@@ -374,6 +386,15 @@ async function withRetries(what, fn, attempts = 3) {
   }
 }
 
+// A failure says which measurement it ended.
+async function phase(what, fn) {
+  try {
+    return await fn();
+  } catch (e) {
+    throw new Error(`${what}: ${e.message}`, { cause: e });
+  }
+}
+
 // ---------------------------------------------------------------- main
 function machine() {
   const cpus = os.cpus();
@@ -426,11 +447,12 @@ async function main() {
     if (login.status !== 200 || !login.token) throw new Error(`sign-in failed: ${login.status} ${login.text}`);
 
     say('/login: the Worker\'s time on top of the two upstream calls');
-    result.login = await measureLogin(stack);
+    result.login = await phase('/login, with the store', () => measureLogin(stack));
     say('/reauth vs GET /auth/config throughput (wrk)');
-    result.reauth = await measureReauth(stack, login.token);
+    result.reauth = await phase('/reauth, with the store', () => measureReauth(stack, login.token));
     await stack.stop();
     stack = null;
+    freshAgent();
     // Kept even if a later phase fails: what was measured so far.
     writeFileSync(path.join(REPO, 'bench', 'results', 'partial.json'), JSON.stringify(result, null, 2));
 
@@ -441,19 +463,21 @@ async function main() {
     // The first request to a new stack can meet a pooled keep-alive socket
     // of the one just stopped (same free port): sign in again then.
     const stateless = await withRetries('sign-in', () => signIn(stack));
-    result.reauth_stateless = await measureReauth(stack, stateless.token);
-    result.login_stateless = await measureLogin(stack);
+    result.reauth_stateless = await phase('/reauth, stateless', () => measureReauth(stack, stateless.token));
+    result.login_stateless = await phase('/login, stateless', () => measureLogin(stack));
     await stack.stop();
     stack = null;
+    freshAgent();
 
     // The same with wrangler's own per-request logging off (--log-level none):
     // the runtime's cost halves, so what /reauth adds shows more.
     say('/reauth vs GET /auth/config again, wrangler dev --log-level none');
     stack = await withRetries('wrangler dev', () => startStack({ mock, assets, logLevel: 'none', sessions: true }));
     const quiet = await withRetries('sign-in', () => signIn(stack));
-    result.reauth_quiet_runtime = await measureReauth(stack, quiet.token, 'none');
+    result.reauth_quiet_runtime = await phase('/reauth, --log-level none', () => measureReauth(stack, quiet.token, 'none'));
     await stack.stop();
     stack = null;
+    freshAgent();
 
     const twiggy = path.join(RESULTS, 'twiggy-top20.txt');
     result.twiggy_top20 = existsSync(twiggy) ? readFileSync(twiggy, 'utf8') : null;

@@ -1,17 +1,19 @@
 //! The HTTP client the `oauth2` crate and the userinfo call run on:
-//! `worker::Fetch`, redirects not followed, a 10 s deadline, bounded bodies.
+//! the runtime's `fetch` (through `web_sys`), redirects not followed, a
+//! 10 s deadline, bounded bodies.
 
+use super::js;
 use crate::http::capped::CappedBody;
 use crate::oidc::MAX_UPSTREAM_BODY;
 use futures_util::future::{select, Either};
-use futures_util::StreamExt;
 use oauth2::{AsyncHttpClient, HttpRequest, HttpResponse};
 use std::future::Future;
 use std::pin::Pin;
 use std::time::Duration;
-use worker::{
-    js_sys::Uint8Array, web_sys, AbortController, Delay, Fetch, Headers, Request, Response,
-};
+use worker::js_sys::{self, Uint8Array};
+use worker::wasm_bindgen::{JsCast, JsValue};
+use worker::wasm_bindgen_futures::JsFuture;
+use worker::{web_sys, Delay};
 
 pub const UPSTREAM_TIMEOUT: Duration = Duration::from_secs(10);
 
@@ -39,46 +41,38 @@ impl<'c> AsyncHttpClient<'c> for FetchClient {
 }
 
 async fn send(request: HttpRequest) -> Result<HttpResponse, FetchError> {
-    let build = |e: worker::Error| FetchError::Build(e.to_string());
-    let headers = Headers::new();
+    let build = |e: JsValue| FetchError::Build(js::message(&e));
+    let headers = web_sys::Headers::new().map_err(build)?;
     for (name, value) in request.headers() {
         let value = value
             .to_str()
             .map_err(|e| FetchError::Build(e.to_string()))?;
         headers.append(name.as_str(), value).map_err(build)?;
     }
-    // web_sys' RequestInit directly: worker's wrapper would link the
-    // serializer of its `cf` properties, which this request never sets.
+    let controller = web_sys::AbortController::new().map_err(build)?;
     let init = web_sys::RequestInit::new();
     init.set_method(request.method().as_str());
     init.set_headers(headers.as_ref());
     init.set_redirect(web_sys::RequestRedirect::Manual);
+    init.set_signal(Some(&controller.signal()));
     if !request.body().is_empty() {
         init.set_body(&Uint8Array::from(request.body().as_slice()));
     }
-    let outgoing: Request =
-        web_sys::Request::new_with_str_and_init(&request.uri().to_string(), &init)
-            .map_err(|e| {
-                FetchError::Build(
-                    e.as_string()
-                        .unwrap_or_else(|| "invalid URL or options for Request".to_string()),
-                )
-            })?
-            .into();
+    let outgoing = web_sys::Request::new_with_str_and_init(&request.uri().to_string(), &init)
+        .map_err(build)?;
 
-    let controller = AbortController::default();
-    let signal = controller.signal();
     let exchange = async {
-        let fetch = Fetch::Request(outgoing);
-        let mut response = fetch
-            .send_with_signal(&signal)
+        let transport = |e: JsValue| FetchError::Transport(js::message(&e));
+        let global: web_sys::WorkerGlobalScope = js_sys::global().unchecked_into();
+        let answer = JsFuture::from(global.fetch_with_request(&outgoing))
             .await
-            .map_err(|e| FetchError::Transport(e.to_string()))?;
-        let body = read_capped(&mut response).await?;
+            .map_err(transport)?;
+        let response: web_sys::Response = answer.dyn_into().map_err(transport)?;
+        let body = read_capped(&response).await?;
         // Only Content-Type is ever read (the `oauth2` crate checks it); copying
         // just it keeps `http`'s generic header-name parser out of the wasm.
-        let mut builder = oauth2::http::Response::builder().status(response.status_code());
-        if let Ok(Some(content_type)) = response.headers().get("content-type") {
+        let mut builder = oauth2::http::Response::builder().status(response.status());
+        if let Some(content_type) = js::header(&response.headers(), "content-type") {
             builder = builder.header(oauth2::http::header::CONTENT_TYPE, content_type);
         }
         builder
@@ -99,20 +93,21 @@ async fn send(request: HttpRequest) -> Result<HttpResponse, FetchError> {
 
 /// The body chunk by chunk as the fetch API delivers it (decoded), stopping
 /// at the chunk that takes it past `MAX_UPSTREAM_BODY`.
-async fn read_capped(response: &mut Response) -> Result<Vec<u8>, FetchError> {
-    let transport = |e: worker::Error| FetchError::Transport(e.to_string());
+async fn read_capped(response: &web_sys::Response) -> Result<Vec<u8>, FetchError> {
     let mut body = CappedBody::new(MAX_UPSTREAM_BODY);
-    match response.stream() {
-        Ok(mut stream) => {
-            while let Some(chunk) = stream.next().await {
-                body.push(&chunk.map_err(transport)?)
-                    .map_err(|_| FetchError::TooLarge)?;
-            }
-        }
-        // No body stream (a null body): whatever `bytes` has, capped alike.
-        Err(_) => body
-            .push(&response.bytes().await.map_err(transport)?)
-            .map_err(|_| FetchError::TooLarge)?,
+    let Some(stream) = response.body() else {
+        // A null body (a 204, say): nothing to read.
+        return Ok(Vec::new());
+    };
+    let mut over = false;
+    js::read_chunks(stream, |chunk| {
+        over = body.push(chunk).is_err();
+        !over
+    })
+    .await
+    .map_err(|e| FetchError::Transport(js::message(&e)))?;
+    if over {
+        return Err(FetchError::TooLarge);
     }
     Ok(body.into_bytes())
 }

@@ -1,8 +1,9 @@
-//! The wasm edge: the only code that touches `worker`. It turns a
-//! `worker::Request` into `http::RequestHead` + a lazy body, hands them to
+//! The wasm edge: the only code that touches `worker`. It turns the
+//! runtime's Request into `http::RequestHead` + a lazy body, hands them to
 //! `routes::handle`, and turns the answer back; everything else is plain Rust.
 
 mod fetch_client;
+mod js;
 mod platform;
 mod session_sql;
 mod session_store;
@@ -10,12 +11,15 @@ mod session_stub;
 
 use crate::config::Config;
 use crate::http::error::{ApiError, RouteError};
+use crate::http::request_url::origin_and_path;
 use crate::http::{RequestHead, Response as PlainResponse};
 use crate::routes::{self, Audit, Outcome};
 use platform::{EdgeBody, EdgePlatform};
 use std::cell::OnceCell;
 use std::rc::Rc;
-use worker::{console_error, console_log, event, Context, Env, Request, Response, Result};
+use worker::wasm_bindgen::JsCast;
+use worker::wasm_bindgen_futures::JsFuture;
+use worker::{console_error, console_log, event, web_sys, worker_sys, Context, Env, Result};
 
 #[event(start)]
 fn start() {
@@ -23,7 +27,7 @@ fn start() {
 }
 
 #[event(fetch)]
-async fn fetch(req: Request, env: Env, ctx: Context) -> Result<Response> {
+async fn fetch(req: web_sys::Request, env: Env, ctx: Context) -> Result<web_sys::Response> {
     let outcome = match answer(req, &env, &ctx).await {
         Ok(Answer::Assets(response)) => return Ok(response),
         Ok(Answer::Api(outcome)) => outcome,
@@ -39,14 +43,14 @@ async fn fetch(req: Request, env: Env, ctx: Context) -> Result<Response> {
             }
         }
     }
-    match to_worker_response(outcome.response) {
+    match to_web_response(outcome.response) {
         Ok(response) => Ok(response),
-        Err(e) => to_worker_response(failure(e).response),
+        Err(e) => to_web_response(failure(e).response),
     }
 }
 
 enum Answer {
-    Assets(Response),
+    Assets(web_sys::Response),
     Api(Outcome),
 }
 
@@ -64,20 +68,23 @@ fn failure(e: worker::Error) -> Outcome {
     }
 }
 
-async fn answer(req: Request, env: &Env, ctx: &Context) -> Result<Answer> {
-    let url = req.url()?;
-    if !routes::api_path::<EdgePlatform>(url.path()) {
+async fn answer(req: web_sys::Request, env: &Env, ctx: &Context) -> Result<Answer> {
+    let url = req.url();
+    let (origin, path) = origin_and_path(&url)
+        .ok_or_else(|| worker::Error::RustError(format!("not an absolute URL: {url}")))?;
+    if !routes::api_path::<EdgePlatform>(path) {
         // Only reached if the assets layer hands a request to the Worker
         // (run_worker_first lists just the API paths).
-        return Ok(Answer::Assets(
-            env.assets("ASSETS")?.fetch_request(req).await?,
-        ));
+        let assets: worker_sys::Fetcher = env.assets("ASSETS")?.into_rpc();
+        let answer = JsFuture::from(assets.fetch(&req)?).await?;
+        return Ok(Answer::Assets(answer.dyn_into()?));
     }
-    let header = |name: &str| req.headers().get(name).ok().flatten();
+    let headers = req.headers();
+    let header = |name: &str| js::header(&headers, name);
     let head = RequestHead {
-        method: req.method().to_string(),
-        path: url.path().to_string(),
-        origin: url.origin().ascii_serialization(),
+        method: req.method(),
+        path: path.to_string(),
+        origin: origin.to_string(),
         content_type: header("content-type"),
         authorization: header("authorization"),
         cookie: header("cookie"),
@@ -109,19 +116,8 @@ fn config(env: &Env) -> Rc<Config> {
     })
 }
 
-fn to_worker_response(plain: PlainResponse) -> Result<Response> {
-    let mut response = Response::from_bytes(plain.body)?.with_status(plain.status);
-    let headers = response.headers_mut();
-    for (name, value) in &plain.headers {
-        // `set` replaces the octet-stream type `from_bytes` put there;
-        // only Set-Cookie may legitimately repeat.
-        if name.eq_ignore_ascii_case("set-cookie") {
-            headers.append(name, value)?;
-        } else {
-            headers.set(name, value)?;
-        }
-    }
-    Ok(response)
+fn to_web_response(plain: PlainResponse) -> Result<web_sys::Response> {
+    Ok(js::response(plain.status, &plain.headers, plain.body)?)
 }
 
 /// One serialized log line for a platform failure outside any answer.

@@ -4,11 +4,12 @@ use super::fetch_client::FetchClient;
 use super::session_stub::StubTransport;
 use crate::http::request_body::{self, BoundedBody, Next};
 use crate::routes::{Body, BodyError, Platform};
-use futures_util::StreamExt;
 use sha2::{Digest, Sha256};
 use std::cell::RefCell;
 use std::collections::HashMap;
-use worker::{Cache, Context, Date, Env, RateLimiter, Request, Response};
+use worker::js_sys::Uint8Array;
+use worker::wasm_bindgen_futures::JsFuture;
+use worker::{web_sys, Cache, Context, Date, Env, RateLimiter, Response};
 
 pub struct EdgePlatform<'a> {
     http: FetchClient,
@@ -100,27 +101,29 @@ fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
-pub struct EdgeBody(pub Request);
+pub struct EdgeBody(pub web_sys::Request);
 
 impl Body for EdgeBody {
-    async fn read(mut self, max: usize, drain: usize) -> Result<Vec<u8>, BodyError> {
-        let declared = self.0.headers().get("content-length").ok().flatten();
+    async fn read(self, max: usize, drain: usize) -> Result<Vec<u8>, BodyError> {
+        let request = self.0;
+        let declared = super::js::header(&request.headers(), "content-length");
         if request_body::fits_in_one_read(declared.as_deref(), max) {
-            let body = self.0.bytes().await.map_err(|_| BodyError::Unreadable)?;
-            return request_body::check_whole(body, max);
+            let bytes = match request.array_buffer() {
+                Ok(promise) => JsFuture::from(promise)
+                    .await
+                    .map_err(|_| BodyError::Unreadable)?,
+                Err(_) => return Err(BodyError::Unreadable),
+            };
+            return request_body::check_whole(Uint8Array::new(&bytes).to_vec(), max);
         }
-        let Ok(mut stream) = self.0.stream() else {
+        let Some(stream) = request.body() else {
             return Ok(Vec::new());
         };
         let mut body = BoundedBody::new(max, drain);
-        while let Some(chunk) = stream.next().await {
-            let Ok(chunk) = chunk else {
-                return Err(body.broken());
-            };
-            if body.push(&chunk) == Next::Stop {
-                break;
-            }
+        let read = super::js::read_chunks(stream, |chunk| body.push(chunk) == Next::Read).await;
+        match read {
+            Ok(()) => body.finish(),
+            Err(_) => Err(body.broken()),
         }
-        body.finish()
     }
 }

@@ -4,7 +4,7 @@
 use crate::store::{StoreError, Transport, STORE_TIMEOUT_SECS};
 use futures_util::future::{select, Either};
 use std::time::Duration;
-use worker::js_sys::{self, Promise, Uint8Array};
+use worker::js_sys::{Promise, Uint8Array};
 use worker::wasm_bindgen::prelude::wasm_bindgen;
 use worker::wasm_bindgen::{JsCast, JsValue};
 use worker::wasm_bindgen_futures::JsFuture;
@@ -35,15 +35,7 @@ extern "C" {
 
 impl Transport for StubTransport {
     async fn send(&self, object: &str, body: Vec<u8>) -> std::result::Result<Vec<u8>, StoreError> {
-        let thrown = |e: JsValue| {
-            // Not `{e:?}`: a JsValue's Debug links float formatting.
-            StoreError::Unavailable(
-                e.dyn_ref::<js_sys::Error>()
-                    .map(|e| String::from(e.message()))
-                    .or_else(|| e.as_string())
-                    .unwrap_or_else(|| "the stub threw".into()),
-            )
-        };
+        let thrown = |e: JsValue| StoreError::Unavailable(super::js::message(&e));
         let stub: StoreStub = self
             .namespace
             .get_by_name(object)

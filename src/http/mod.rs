@@ -6,6 +6,7 @@
 pub mod body;
 pub mod error;
 pub mod request_body;
+pub mod request_url;
 
 pub mod capped;
 pub mod client_key;
