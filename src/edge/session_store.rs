@@ -5,7 +5,7 @@
 
 use super::session_sql::SqlSessions;
 use crate::config::{seconds, DEFAULT_MAX_SESSION_AGE, DEFAULT_MAX_TOKEN_AGE};
-use crate::store::object::{self, next_alarm, prune};
+use crate::store::object::{self, needs_alarm, next_alarm, prune};
 use crate::store::protocol::{StoreAnswer, StoreRequest};
 use crate::store::{Limits, StoreError};
 use std::cell::{Cell, OnceCell};
@@ -25,6 +25,9 @@ pub struct SessionStore {
     env: Env,
     schema_ready: Cell<bool>,
     limits: OnceCell<Option<Limits>>,
+    /// When the alarm this instance last set is due (epoch seconds); `None`
+    /// in a fresh instance, which sets it on its first new row.
+    alarm_at: Cell<Option<u64>>,
 }
 
 impl DurableObject for SessionStore {
@@ -34,6 +37,7 @@ impl DurableObject for SessionStore {
             env,
             schema_ready: Cell::new(false),
             limits: OnceCell::new(),
+            alarm_at: Cell::new(None),
         }
     }
 
@@ -44,6 +48,8 @@ impl DurableObject for SessionStore {
     }
 
     async fn alarm(&self) -> Result<Response> {
+        // This alarm is spent: a row added meanwhile sets the next one.
+        self.alarm_at.set(None);
         let storage = self.state.storage();
         let outcome = match (self.limits(), self.sql()) {
             (Some(limits), Ok(mut sql)) => prune(&mut sql, now(), limits)
@@ -54,16 +60,19 @@ impl DurableObject for SessionStore {
             )),
             (_, Err(e)) => Err(e),
         };
-        let next_ms = match outcome {
-            Ok(next) => next,
+        let (next_ms, known) = match outcome {
+            Ok(next) => (next, true),
             Err(e) => {
                 // Nothing is lost by pruning later; try again in an hour.
                 super::log_failure("session_store_alarm_error", e.to_string());
-                Some(Date::now().as_millis() as f64 + ALARM_RETRY_MS)
+                (Some(Date::now().as_millis() as f64 + ALARM_RETRY_MS), false)
             }
         };
         if let Some(ms) = next_ms {
             storage.set_alarm(at(ms)).await?;
+            if known {
+                self.alarm_at.set(Some((ms / 1000.0) as u64));
+            }
         }
         Response::empty()
     }
@@ -93,12 +102,9 @@ impl SessionStore {
             Ok(sql) => sql,
             Err(e) => return failed(e.to_string()),
         };
-        let adds_rows = matches!(
-            request,
-            StoreRequest::Create { .. } | StoreRequest::SpendState { .. }
-        );
+        let arm = needs_alarm(self.alarm_at.get(), &request, limits);
         let answer = object::serve(&mut sql, request, now(), limits);
-        if adds_rows && !matches!(answer, StoreAnswer::Failed { .. }) {
+        if arm && !matches!(answer, StoreAnswer::Failed { .. }) {
             // The answer stands even if arming fails: the next row that is
             // added, or the next alarm, arms it again.
             if let Err(e) = self.arm_alarm(&mut sql, limits).await {
@@ -116,7 +122,9 @@ impl SessionStore {
                 self.state
                     .storage()
                     .set_alarm(at(next as f64 * 1000.0))
-                    .await
+                    .await?;
+                self.alarm_at.set(Some(next));
+                Ok(())
             }
             _ => Ok(()),
         }

@@ -164,6 +164,20 @@ pub fn prune<S: Storage>(storage: &mut S, now: u64, limits: Limits) -> Result<u3
     Ok(sessions + states)
 }
 
+/// Whether the row `request` adds needs the alarm set again. Not when an
+/// alarm this object set (`armed_at`) is due no later than one second after
+/// the new row becomes unusable: it prunes the row in its turn, and setting
+/// it again would cost a storage write on every sign-in.
+pub fn needs_alarm(armed_at: Option<u64>, request: &StoreRequest, limits: Limits) -> bool {
+    let due = match request {
+        StoreRequest::Create { session } => session.usable_until(limits),
+        StoreRequest::SpendState { expires_at, .. } => *expires_at,
+        _ => return false,
+    }
+    .saturating_add(1);
+    armed_at.is_none_or(|at| at > due)
+}
+
 /// When the alarm should next run (epoch seconds): one second after the
 /// first row becomes unusable, or `None` when nothing is held. After
 /// `prune(now)` every row is usable at `now`, so this is always later than

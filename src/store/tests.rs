@@ -1,5 +1,5 @@
 use super::fake::FakeStore;
-use super::object::{next_alarm, prune, serve};
+use super::object::{needs_alarm, next_alarm, prune, serve};
 use super::protocol::{state_key, StoreAnswer, StoreRequest};
 use super::storage::{MemoryStorage, Storage};
 use super::*;

@@ -206,6 +206,61 @@ fn alarm_after_prune_is_later_than_now() {
     assert_eq!(next_alarm(&mut s, LIMITS).unwrap(), Some(NOW + 1));
 }
 
+fn create(r: SessionRecord) -> StoreRequest {
+    StoreRequest::Create { session: r }
+}
+
+fn spend_request(expires_at: u64) -> StoreRequest {
+    StoreRequest::SpendState {
+        key: state_key("st"),
+        expires_at,
+    }
+}
+
+#[test]
+fn a_fresh_object_sets_the_alarm_on_its_first_row() {
+    assert!(needs_alarm(None, &create(record(ADA, 1, NOW, NOW)), LIMITS));
+    assert!(needs_alarm(None, &spend_request(NOW + 660), LIMITS));
+}
+
+#[test]
+fn no_new_alarm_when_the_set_one_comes_before_the_row_ends() {
+    let session = record(ADA, 1, NOW, NOW);
+    let due = session.usable_until(LIMITS) + 1;
+    assert!(!needs_alarm(Some(NOW + 601), &create(session), LIMITS));
+    assert!(!needs_alarm(
+        Some(due),
+        &create(record(ADA, 2, NOW, NOW)),
+        LIMITS
+    ));
+    assert!(!needs_alarm(
+        Some(NOW + 661),
+        &spend_request(NOW + 660),
+        LIMITS
+    ));
+}
+
+#[test]
+fn a_new_alarm_when_the_row_ends_before_the_set_one() {
+    let session = record(ADA, 1, NOW, NOW);
+    let due = session.usable_until(LIMITS) + 1;
+    assert!(needs_alarm(Some(due + 1), &create(session), LIMITS));
+    assert!(needs_alarm(
+        Some(NOW + 662),
+        &spend_request(NOW + 660),
+        LIMITS
+    ));
+}
+
+#[test]
+fn requests_that_add_no_row_set_no_alarm() {
+    let check = StoreRequest::Check {
+        user: ADA.into(),
+        id: id(1),
+    };
+    assert!(!needs_alarm(None, &check, LIMITS));
+}
+
 #[test]
 fn broken_storage_answers_failed() {
     let mut s = storage_with(&[record(ADA, 1, NOW, NOW)]);
