@@ -11,6 +11,7 @@
 pub mod auth;
 pub mod config;
 pub mod http;
+pub mod json_object;
 pub mod oidc;
 pub mod routes;
 pub mod store;

@@ -1,7 +1,7 @@
 //! The auth domain: session tokens (`session`), the `/auth/start` sign-in
 //! cookie (`signin`), which accounts may sign in (`policy`) and which redirect
-//! URI may be sent (`redirect`). Uses `token` and `config`; knows nothing of
-//! HTTP.
+//! URI may be sent (`redirect`). Uses `token`, `config` and `json_object`;
+//! knows nothing of HTTP.
 
 mod error;
 pub mod policy;

@@ -1,6 +1,6 @@
 //! Request checks that come before any work: content type, size, JSON shape.
 
-use serde_json::{Map, Value};
+use crate::json_object::{self, Field};
 
 /// Why a request's body or its framing is refused.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -30,34 +30,28 @@ pub fn check_content_type(content_type: Option<&str>) -> Result<(), RequestError
     }
 }
 
-/// The body as a JSON object.
-pub fn parse_object(body: &[u8]) -> Result<Map<String, Value>, RequestError> {
-    match serde_json::from_slice::<Value>(body) {
-        Ok(Value::Object(map)) => Ok(map),
-        _ => Err(RequestError::InvalidJson),
-    }
+/// Whether the body is one JSON object (its fields are the route's to read).
+pub fn parse_object(body: &[u8]) -> Result<(), RequestError> {
+    parse_fields(body, []).map(drop)
+}
+
+/// The named fields of the body, which must be one JSON object.
+fn parse_fields<const N: usize>(body: &[u8], names: [&str; N]) -> Result<[Field; N], RequestError> {
+    json_object::fields(body, names).ok_or(RequestError::InvalidJson)
 }
 
 /// A field that may be absent (JSON `null` counts as absent) but, when
 /// present, must be a string.
-fn optional_string(
-    map: &Map<String, Value>,
-    name: &str,
-    wrong_type: &'static str,
-) -> Result<Option<String>, RequestError> {
-    match map.get(name) {
-        None | Some(Value::Null) => Ok(None),
-        Some(Value::String(s)) => Ok(Some(s.clone())),
-        Some(_) => Err(RequestError::InvalidRequest(wrong_type)),
+fn optional_string(field: Field, wrong_type: &'static str) -> Result<Option<String>, RequestError> {
+    match field {
+        Field::Absent | Field::Null => Ok(None),
+        Field::Text(s) => Ok(Some(s)),
+        Field::Other => Err(RequestError::InvalidRequest(wrong_type)),
     }
 }
 
-fn required_string(
-    map: &Map<String, Value>,
-    name: &str,
-    why: &'static str,
-) -> Result<String, RequestError> {
-    match optional_string(map, name, why)? {
+fn required_string(field: Field, why: &'static str) -> Result<String, RequestError> {
+    match optional_string(field, why)? {
         Some(s) if !s.is_empty() => Ok(s),
         _ => Err(RequestError::InvalidRequest(why)),
     }
@@ -92,23 +86,25 @@ pub struct LoginBody {
 pub const PROVIDER: &str = "google-oauth2";
 
 pub fn parse_login(body: &[u8]) -> Result<LoginBody, RequestError> {
-    let map = parse_object(body)?;
+    let [code, redirect_uri, provider, state] = parse_fields(
+        body,
+        ["authorizationCode", "redirectUri", "provider", "state"],
+    )?;
     let authorization_code = required_string(
-        &map,
-        "authorizationCode",
+        code,
         "authorizationCode is required and must be a non-empty string.",
     )?;
-    let redirect_uri = optional_string(&map, "redirectUri", "redirectUri must be a string.")?;
-    let provider = optional_string(&map, "provider", "provider must be a string.")?;
+    let redirect_uri = optional_string(redirect_uri, "redirectUri must be a string.")?;
+    let provider = optional_string(provider, "provider must be a string.")?;
     if provider.is_some_and(|p| p != PROVIDER) {
         return Err(RequestError::InvalidRequest(
             "provider must be google-oauth2, the only one this server signs in with.",
         ));
     }
-    let state = match map.get("state") {
-        None | Some(Value::Null) => StateField::Absent,
-        Some(Value::String(s)) => StateField::Value(s.clone()),
-        Some(_) => StateField::NotAString,
+    let state = match state {
+        Field::Absent | Field::Null => StateField::Absent,
+        Field::Text(s) => StateField::Value(s),
+        Field::Other => StateField::NotAString,
     };
     Ok(LoginBody {
         authorization_code,
@@ -118,10 +114,9 @@ pub fn parse_login(body: &[u8]) -> Result<LoginBody, RequestError> {
 }
 
 pub fn parse_reauth(body: &[u8]) -> Result<String, RequestError> {
-    let map = parse_object(body)?;
+    let [auth_token] = parse_fields(body, ["auth_token"])?;
     required_string(
-        &map,
-        "auth_token",
+        auth_token,
         "auth_token is required and must be a non-empty string.",
     )
 }
@@ -131,7 +126,7 @@ pub fn parse_optional_object(body: &[u8]) -> Result<(), RequestError> {
     if body.iter().all(u8::is_ascii_whitespace) {
         Ok(())
     } else {
-        parse_object(body).map(drop)
+        parse_object(body)
     }
 }
 
