@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Builds the Worker (build/worker/shim.mjs + wasm) with the locally installed
-# wasm-bindgen and wasm-opt; wrangler runs this as its [build] command.
+# Builds the Worker (build/index.js + wasm, which src/edge/entry.mjs loads)
+# with the locally installed wasm-bindgen and wasm-opt; wrangler runs this as
+# its [build] command.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PATH"

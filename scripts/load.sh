@@ -14,8 +14,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PATH"
 
-if [ ! -x node_modules/.bin/wrangler ] || [ ! -f build/worker/shim.mjs ]; then
-  echo "==> building the Worker (build/worker/shim.mjs is missing)" >&2
+if [ ! -x node_modules/.bin/wrangler ] || [ ! -f build/index.js ]; then
+  echo "==> building the Worker (build/index.js is missing)" >&2
   bash scripts/install-tools.sh
   bash scripts/build-worker.sh
 fi

@@ -83,12 +83,13 @@ async fn login_flow<P: Platform>(call: &Call<'_, P>) -> Result<Response, ApiErro
     // Without it, the per-isolate and per-location check comes first, as
     // ever, so that a replay it catches never reaches Google.
     // Lazy: nothing is sent before it is polled, in one branch or the other.
+    // `join` polls in order: the exchange, the critical path, goes out first.
     let exchanging = oidc::exchange_code(platform.http(), &exchange);
     let exchanged = match &store {
         Some(store) => {
             let until = checked.usable_until();
-            let (fresh, exchanged) =
-                join(store.spend_state(&checked.state, until), exchanging).await;
+            let (exchanged, fresh) =
+                join(exchanging, store.spend_state(&checked.state, until)).await;
             refuse_spent(!fresh?)?;
             exchanged
         }
@@ -108,8 +109,8 @@ async fn login_flow<P: Platform>(call: &Call<'_, P>) -> Result<Response, ApiErro
         &config.allowed_emails,
     )?;
 
-    // The session is created beside the userinfo fetch; it is in the store
-    // before the token is answered.
+    // The session is created beside the userinfo fetch (which goes out
+    // first); it is in the store before the token is answered.
     let session = match &store {
         Some(_) => Some(SessionRecord {
             id: new_session_id()?,
@@ -126,9 +127,9 @@ async fn login_flow<P: Platform>(call: &Call<'_, P>) -> Result<Response, ApiErro
             _ => Ok::<(), StoreError>(()),
         }
     };
-    let (created, user_info) = join(
-        create,
+    let (user_info, created) = join(
         oidc::user_info(platform.http(), &exchange, &exchanged),
+        create,
     )
     .await;
     let user_info = match (created, user_info) {

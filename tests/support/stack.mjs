@@ -171,6 +171,20 @@ async function waitUntilUp(baseUrl, child, logs, timeoutMs) {
  *        the stack's temporary dir); the same dir again is a restart with the state kept.
  */
 export async function startStack(o = {}) {
+  // A free port is picked, then bound by workerd a few seconds later; on a
+  // busy machine another process can take it in between ("Address already
+  // in use"). Then start again on another port (bounded); a port the caller
+  // chose is theirs to retry.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startStackOnce(o);
+    } catch (e) {
+      if (o.port !== undefined || attempt >= 3 || !/Address already in use/.test(String(e.message))) throw e;
+    }
+  }
+}
+
+async function startStackOnce(o) {
   const main = path.resolve(o.main ?? process.env.EDGE_LOGIN_WORKER ?? path.join(REPO, 'src', 'edge', 'entry.mjs'));
   const assetsDir = path.resolve(o.assets ?? process.env.EDGE_LOGIN_ASSETS ?? path.join(REPO, 'frontend', 'dist'));
   if (!existsSync(main))
