@@ -133,12 +133,17 @@ async function waitUntilUp(baseUrl, child, logs, timeoutMs) {
   child.once('exit', (code, sig) => (exited = { code, sig }));
   while (Date.now() < deadline) {
     if (exited) throw new Error(`wrangler dev exited (${exited.code ?? exited.sig}) before answering:\n${logs()}`);
+    // A timer of our own (see `request`).
+    const abort = new AbortController();
+    const timer = setTimeout(() => abort.abort(), 2000);
     try {
-      const r = await fetch(`${baseUrl}/auth/config`, { signal: AbortSignal.timeout(2000) });
+      const r = await fetch(`${baseUrl}/auth/config`, { signal: abort.signal });
       await r.arrayBuffer();
       return;
     } catch {
       await sleep(250);
+    } finally {
+      clearTimeout(timer);
     }
   }
   throw new Error(`wrangler dev did not answer on ${baseUrl} within ${timeoutMs} ms:\n${logs()}`);
@@ -362,21 +367,31 @@ export async function request(stack, method, pathname, { json, body, headers = {
     if (!Object.keys(h).some((k) => k.toLowerCase() === 'content-type')) h['content-type'] = 'application/json';
   }
   if (cookie) h.cookie = cookie;
-  const res = await fetch(new URL(pathname, stack.baseUrl), {
-    method,
-    headers: h,
-    body: payload,
-    redirect: 'manual',
-    signal: AbortSignal.timeout(timeoutMs),
-  });
-  const text = await res.text();
-  let parsed;
+  // A timer of our own, cleared when the answer is in, rather than
+  // AbortSignal.timeout's: a CI run once hung for minutes in a hook whose
+  // seven stacks all answered (cause not found), and a hook has no test
+  // timeout to end it; this leaves no wait here on a timer we do not own.
+  const abort = new AbortController();
+  const timer = setTimeout(() => abort.abort(new Error(`${method} ${pathname}: no answer in ${timeoutMs} ms`)), timeoutMs);
   try {
-    parsed = JSON.parse(text);
-  } catch {
-    parsed = undefined;
+    const res = await fetch(new URL(pathname, stack.baseUrl), {
+      method,
+      headers: h,
+      body: payload,
+      redirect: 'manual',
+      signal: abort.signal,
+    });
+    const text = await res.text();
+    let parsed;
+    try {
+      parsed = JSON.parse(text);
+    } catch {
+      parsed = undefined;
+    }
+    return { status: res.status, headers: res.headers, text, body: parsed, res };
+  } finally {
+    clearTimeout(timer);
   }
-  return { status: res.status, headers: res.headers, text, body: parsed, res };
 }
 
 /** The `name=value` pair of the sign-in cookie from a response's Set-Cookie, or undefined. */
