@@ -3,7 +3,7 @@
 //! 10 s deadline, bounded bodies.
 
 use super::js;
-use crate::http::capped::CappedBody;
+use crate::http::request_body::{BodyError, BoundedBody, Next};
 use crate::oidc::MAX_UPSTREAM_BODY;
 use futures_util::future::{select, Either};
 use oauth2::{AsyncHttpClient, HttpRequest, HttpResponse};
@@ -94,20 +94,18 @@ async fn send(request: HttpRequest) -> Result<HttpResponse, FetchError> {
 /// The body chunk by chunk as the fetch API delivers it (decoded), stopping
 /// at the chunk that takes it past `MAX_UPSTREAM_BODY`.
 async fn read_capped(response: &web_sys::Response) -> Result<Vec<u8>, FetchError> {
-    let mut body = CappedBody::new(MAX_UPSTREAM_BODY);
+    let mut body = BoundedBody::capped(MAX_UPSTREAM_BODY);
     let Some(stream) = response.body() else {
         // A null body (a 204, say): nothing to read.
         return Ok(Vec::new());
     };
-    let mut over = false;
-    js::read_chunks(stream, |chunk| {
-        over = body.push(chunk).is_err();
-        !over
-    })
-    .await
-    .map_err(|e| FetchError::Transport(js::message(&e)))?;
-    if over {
-        return Err(FetchError::TooLarge);
+    let read = js::read_chunks(stream, |chunk| body.push(chunk) == Next::Read).await;
+    match read {
+        // Past the cap is the only way a finished read fails.
+        Ok(()) => body.finish().map_err(|_| FetchError::TooLarge),
+        Err(e) => Err(match body.broken() {
+            BodyError::TooLarge => FetchError::TooLarge,
+            BodyError::Unreadable => FetchError::Transport(js::message(&e)),
+        }),
     }
-    Ok(body.into_bytes())
 }

@@ -8,7 +8,6 @@ pub mod error;
 pub mod request_body;
 pub mod request_url;
 
-pub mod capped;
 pub mod client_key;
 pub mod cookie;
 

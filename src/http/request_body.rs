@@ -1,8 +1,9 @@
-//! Reading a request body within its bounds, as plain logic the edge drives
-//! with the chunks the runtime delivers: past `max` bytes the body is too
-//! large, but reading (and dropping) goes on up to `drain` bytes in all,
-//! because `wrangler dev`'s proxy fails the connection's next request when
-//! a Worker answers 413 without reading an oversize chunked body.
+//! Reading a body within its bounds, as plain logic the edge drives with the
+//! chunks the runtime delivers: past `max` bytes the body is too large, but
+//! reading (and dropping) a request's body goes on up to `drain` bytes in
+//! all, because `wrangler dev`'s proxy fails the connection's next request
+//! when a Worker answers 413 without reading an oversize chunked body. An
+//! upstream answer is read the same way, without draining (`capped`).
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum BodyError {
@@ -52,6 +53,14 @@ impl BoundedBody {
             total: 0,
             body: Vec::new(),
         }
+    }
+
+    /// An upstream answer (CONTRACT.md "Hardening"): nothing is drained, so
+    /// reading stops at the chunk that takes the body past `cap`, and that
+    /// chunk is not kept. Fed the chunks the fetch API delivers, the check
+    /// holds for what was decoded, whatever `Content-Length` said.
+    pub fn capped(cap: usize) -> Self {
+        BoundedBody::new(cap, cap)
     }
 
     /// Keeps the chunk while the body is within `max`; past it keeps only

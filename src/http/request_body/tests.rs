@@ -89,3 +89,60 @@ fn a_whole_body_longer_than_it_declared_is_still_refused() {
     assert_eq!(check_whole(vec![0; MAX + 1], MAX), Err(BodyError::TooLarge));
     assert_eq!(check_whole(vec![0; MAX], MAX).map(|b| b.len()), Ok(MAX));
 }
+
+// ------------------------------------------------------------ an upstream answer, capped
+
+const KIB: usize = 1024;
+const CAP: usize = 256 * KIB;
+
+/// The chunks in order, until the reader says stop: how many it took, and
+/// the end.
+fn read_capped(chunks: &[usize]) -> (usize, Result<usize, BodyError>) {
+    let mut body = BoundedBody::capped(CAP);
+    let mut taken = 0;
+    for &n in chunks {
+        taken += 1;
+        if body.push(&vec![b'x'; n]) == Next::Stop {
+            break;
+        }
+    }
+    (taken, body.finish().map(|b| b.len()))
+}
+
+#[test]
+fn capped_reads_a_body_of_exactly_the_cap() {
+    assert_eq!(read_capped(&[CAP]), (1, Ok(CAP)));
+    assert_eq!(read_capped(&[64 * KIB; 4]), (4, Ok(CAP)));
+    assert_eq!(read_capped(&[CAP - 1, 1, 0]), (3, Ok(CAP)));
+}
+
+#[test]
+fn capped_refuses_one_byte_past_the_cap() {
+    assert_eq!(read_capped(&[CAP + 1]).1, Err(BodyError::TooLarge));
+    assert_eq!(read_capped(&[CAP, 1]).1, Err(BodyError::TooLarge));
+}
+
+#[test]
+fn capped_stops_at_the_chunk_that_crosses_the_cap() {
+    // The fourth chunk crosses; the fifth is never asked for.
+    let chunks = [100 * KIB, 100 * KIB, 50 * KIB, 7 * KIB, KIB];
+    assert_eq!(read_capped(&chunks), (4, Err(BodyError::TooLarge)));
+}
+
+#[test]
+fn capped_keeps_the_bytes_in_order_and_not_the_crossing_chunk() {
+    let mut body = BoundedBody::capped(5);
+    assert_eq!(body.push(b"ab"), Next::Read);
+    assert_eq!(body.push(b""), Next::Read);
+    assert_eq!(body.push(b"cde"), Next::Read);
+    assert_eq!(body.finish(), Ok(b"abcde".to_vec()));
+    let mut body = BoundedBody::capped(5);
+    body.push(b"abcde");
+    assert_eq!(body.push(b"f"), Next::Stop);
+    assert_eq!(body.broken(), BodyError::TooLarge);
+}
+
+#[test]
+fn capped_empty_body_is_empty() {
+    assert_eq!(BoundedBody::capped(CAP).finish(), Ok(Vec::new()));
+}
