@@ -184,19 +184,7 @@ pub fn reauth(
             let age = now.saturating_sub(unsigned.timestamp);
             if age > limits.max_token_age / 2 {
                 // The same session: the renewed token keeps its sid.
-                let token = issue(
-                    keyring,
-                    session.user_info.get(),
-                    session.auth_time,
-                    session.sid.as_deref(),
-                    now,
-                );
-                Ok(Renewal {
-                    session,
-                    token,
-                    renewed: true,
-                    upgraded: false,
-                })
+                Ok(renewed(keyring, session, None, now, false))
             } else {
                 Ok(Renewal {
                     session,
@@ -226,21 +214,33 @@ pub fn reauth(
                 ..session
             };
             let user_info = crate::oidc::minify_json(session.user_info.get());
-            let token = issue(
-                keyring,
-                &user_info,
-                session.auth_time,
-                session.sid.as_deref(),
-                now,
-            );
-            Ok(Renewal {
-                session,
-                token,
-                renewed: true,
-                upgraded: true,
-            })
+            Ok(renewed(keyring, session, Some(user_info), now, true))
         }
         Err(e) => Err(token_error(e)),
+    }
+}
+
+/// A freshly signed token for `session` (its `auth_time` and `sid`), with
+/// its own `user_info` unless `user_info` replaces it.
+fn renewed(
+    keyring: &Keyring,
+    session: Session,
+    user_info: Option<String>,
+    now: u64,
+    upgraded: bool,
+) -> Renewal {
+    let token = issue(
+        keyring,
+        user_info.as_deref().unwrap_or(session.user_info.get()),
+        session.auth_time,
+        session.sid.as_deref(),
+        now,
+    );
+    Renewal {
+        session,
+        token,
+        renewed: true,
+        upgraded,
     }
 }
 
