@@ -1,7 +1,8 @@
 //! The top-level fields of one JSON object, picked by name and told apart as
-//! absent, `null`, a string, or anything else: what the request bodies and
-//! a token's `user_info` are checked for. Not through `serde_json::Value`,
-//! whose parser and map cost 3 KB of gzipped wasm that nothing else needs.
+//! absent, `null`, a string, or anything else: what the request bodies, a
+//! token's `user_info` and the userinfo's `sub` are checked for. Not through
+//! `serde_json::Value`, whose parser and map cost 3 KB of gzipped wasm that
+//! nothing else needs.
 //! Uses nothing of this crate.
 
 use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};

@@ -2,7 +2,7 @@
 //! the authorization-code exchange through the `oauth2` crate over whatever
 //! HTTP client the platform gives, the id_token's claims (`id_token`), and
 //! the userinfo call (`userinfo`). Every way the provider can fail is one
-//! `ProviderError`. Uses `config::Secret` only.
+//! `ProviderError`. Uses `config::Secret` and `json_object` only.
 
 mod error;
 mod id_token;

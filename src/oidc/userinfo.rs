@@ -1,10 +1,9 @@
 //! The userinfo call and what its answer must be.
 
 use super::ProviderError;
+use crate::json_object::{self, Field};
 use oauth2::{AsyncHttpClient, HttpRequest};
-use serde::Deserialize;
 use serde_json::value::RawValue;
-use std::borrow::Cow;
 
 pub(super) async fn fetch_userinfo<C>(
     http: &C,
@@ -47,15 +46,10 @@ where
 /// OpenID Connect Core 5.3.2: userinfo's `sub` must equal the id_token's,
 /// or the userinfo must not be used.
 pub(super) fn check_userinfo_subject(user_info: &RawValue, sub: &str) -> Result<(), ProviderError> {
-    #[derive(Deserialize)]
-    struct Subject<'a> {
-        #[serde(borrow)]
-        sub: Option<Cow<'a, str>>,
-    }
-    let subject: Subject = serde_json::from_str(user_info.get())
-        .map_err(|_| ProviderError::Upstream("userinfo".into()))?;
-    match subject.sub {
-        Some(s) if s == sub => Ok(()),
+    let [subject] = json_object::fields(user_info.get().as_bytes(), ["sub"])
+        .ok_or_else(|| ProviderError::Upstream("userinfo".into()))?;
+    match subject {
+        Field::Text(s) if s == sub => Ok(()),
         _ => Err(ProviderError::Upstream(
             "userinfo sub differs from the id_token's".into(),
         )),
