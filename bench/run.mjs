@@ -469,6 +469,17 @@ async function main() {
     stack = null;
     freshAgent();
 
+    // The floor: a JavaScript Worker doing only /login's I/O (floor-worker.mjs),
+    // the same measurement; what /login measures above it is the Worker's own.
+    say('/login again, a JavaScript Worker doing only its two upstream calls (the floor)');
+    stack = await withRetries('wrangler dev', () =>
+      startStack({ mock, assets, sessions: false, main: path.join(HERE, 'floor-worker.mjs') }),
+    );
+    result.login_floor = await phase('/login, the JavaScript floor', () => measureLogin(stack));
+    await stack.stop();
+    stack = null;
+    freshAgent();
+
     // The same with wrangler's own per-request logging off (--log-level none):
     // the runtime's cost halves, so what /reauth adds shows more.
     say('/reauth vs GET /auth/config again, wrangler dev --log-level none');
@@ -525,6 +536,7 @@ async function main() {
     ['  of which before / between / after the calls', `${fmt(result.login.before_token_ms_p50)} / ${fmt(result.login.between_calls_ms_p50)} / ${fmt(result.login.after_userinfo_ms_p50)} ms`, '', null],
     ['  minus GET /auth/config round trip (with the store)', `${fmt(result.login.own_ms_p50)} ms (round trip ${fmt(result.login.trivial_round_trip_ms_p50)} ms)`, '≤ 4 ms', result.login.own_ms_p50 <= BUDGETS.login_own_ms_p50],
     ['  same, without the store', `${fmt(result.login_stateless.own_ms_p50)} ms`, '', null],
+    ['  same, a JavaScript Worker doing only the two calls (floor)', `${fmt(result.login_floor.own_ms_p50)} ms (before / between / after ${fmt(result.login_floor.before_token_ms_p50)} / ${fmt(result.login_floor.between_calls_ms_p50)} / ${fmt(result.login_floor.after_userinfo_ms_p50)} ms)`, '', null],
     ['  /login Worker compute, native', result.routes_native?.login_ns ? `${fmt(result.routes_native.login_ns / 1000, 1)} µs (routes::handle, Google in memory; /reauth ${fmt(result.routes_native.reauth_ns / 1000, 1)} µs)` : 'not measured', '', null],
     ['wasm compile + instantiate (Node)', `${fmt(result.startup.total_ms_p50)} ms (${fmt(result.startup.compile_ms_p50)} + ${fmt(result.startup.instantiate_ms_p50)}, ${result.startup.node})`, '≤ 10 ms', result.startup.total_ms_p50 <= BUDGETS.startup_ms],
     ['first request after "Ready"', `${fmt(result.first_request.ms_p50, 1)} ms (max ${fmt(result.first_request.ms_max, 1)}); static asset ${fmt(result.first_request.static_asset_ms_p50, 1)} ms`, '≤ 50 ms', result.first_request.ms_p50 <= BUDGETS.first_request_ms],
