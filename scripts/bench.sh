@@ -8,7 +8,8 @@
 #      same token in the same run (benches/token.rs → bench/results/token.json);
 #      routes::handle natively with Google in memory (benches/routes.rs)
 #   4. bench/run.mjs: wasm start-up in Node, then under `wrangler dev` with the
-#      loopback Google stand-in: /login's own time, /reauth vs GET /auth/config
+#      loopback Google stand-in: /login's own time (with the store, without
+#      it, and bench/floor-worker.mjs's, a JavaScript floor), /reauth vs GET /auth/config
 #      throughput (wrk), the first request after "Ready"
 # BENCH_QUICK=1 shortens every run (rougher figures). Only loopback traffic.
 set -euo pipefail
