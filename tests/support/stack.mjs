@@ -127,19 +127,32 @@ function dotenvValue(v) {
   return JSON.stringify(String(v));
 }
 
-async function waitUntilUp(baseUrl, child, logs, timeoutMs) {
+async function waitUntilUp(baseUrl, child, logs, timeoutMs, { readyLine = true } = {}) {
   const deadline = Date.now() + timeoutMs;
   let exited = null;
   child.once('exit', (code, sig) => (exited = { code, sig }));
+  // Only wrangler's own "Ready on <baseUrl>" makes an answer ours: while it
+  // starts, another process (a parallel stack's miniflare loopback server,
+  // say) can hold the port it was given, and that server answers too (404).
+  // Below --log-level info wrangler prints no such line; then a 404 is
+  // taken as not ours (the Worker answers /auth/config 200 or 500).
+  const ready = new RegExp(`Ready on ${baseUrl.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?![0-9])`);
   while (Date.now() < deadline) {
     if (exited) throw new Error(`wrangler dev exited (${exited.code ?? exited.sig}) before answering:\n${logs()}`);
+    const log = logs();
+    if (/Address already in use/.test(log)) throw new Error(`wrangler dev could not bind ${baseUrl}: Address already in use\n${log}`);
+    if (readyLine && !ready.test(log)) {
+      await sleep(100);
+      continue;
+    }
     // A timer of our own (see `request`).
     const abort = new AbortController();
     const timer = setTimeout(() => abort.abort(), 2000);
     try {
       const r = await fetch(`${baseUrl}/auth/config`, { signal: abort.signal });
       await r.arrayBuffer();
-      return;
+      if (r.status !== 404) return;
+      await sleep(250);
     } catch {
       await sleep(250);
     } finally {
@@ -317,7 +330,9 @@ async function startStackOnce(o) {
   };
 
   try {
-    await waitUntilUp(baseUrl, child, () => out, o.timeoutMs ?? 90_000);
+    await waitUntilUp(baseUrl, child, () => out, o.timeoutMs ?? 90_000, {
+      readyLine: !['none', 'error', 'warn'].includes(o.logLevel ?? 'log'),
+    });
   } catch (e) {
     await stop();
     throw e;
