@@ -35,12 +35,6 @@ after(async () => {
   if (persistTo) rmSync(persistTo, { recursive: true, force: true });
 });
 
-function files(dir) {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
-    e.isDirectory() ? files(path.join(dir, e.name)) : [path.join(dir, e.name)],
-  );
-}
-
 // Every SessionStore object's rows, as wrangler dev keeps them on disk: one
 // SQLite file per object under <persist>/v3/do/<worker>-SessionStore/.
 const READ_ROWS = `
@@ -59,7 +53,9 @@ print(json.dumps({'sessions': sessions, 'spent_states': states}))
 function storeRows() {
   const root = path.join(persistTo, 'v3', 'do');
   const dbs = existsSync(root)
-    ? files(root).filter((f) => f.endsWith('.sqlite') && path.basename(path.dirname(f)).endsWith('-SessionStore'))
+    ? readdirSync(root, { recursive: true })
+        .map((f) => path.join(root, f))
+        .filter((f) => f.endsWith('.sqlite') && path.basename(path.dirname(f)).endsWith('-SessionStore'))
     : [];
   assert.ok(dbs.length > 0, `no SessionStore database under ${root}: has wrangler dev's layout changed?`);
   return JSON.parse(execFileSync(python(), ['-c', READ_ROWS, ...dbs], { encoding: 'utf8' }));
