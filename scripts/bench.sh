@@ -9,8 +9,9 @@
 #      routes::handle natively with Google in memory (benches/routes.rs)
 #   4. bench/run.mjs: wasm start-up in Node, then under `wrangler dev` with the
 #      loopback Google stand-in: /login's own time (with the store, without
-#      it, and bench/floor-worker.mjs's, a JavaScript floor), /reauth vs GET /auth/config
-#      throughput (wrk), the first request after "Ready"
+#      it, and bench/floor-worker.mjs's, a JavaScript floor; three rounds of
+#      fresh stacks each, and again with the stand-in 20 ms away), /reauth vs
+#      GET /auth/config throughput (wrk), the first request after "Ready"
 # BENCH_QUICK=1 shortens every run (rougher figures). Only loopback traffic.
 set -euo pipefail
 cd "$(dirname "$0")/.."
