@@ -420,9 +420,10 @@ async function phase(what, fn) {
 }
 
 // ---------------------------------------------------------------- /login rounds
-// A sign-in that must succeed. The first request to a new stack can meet a
-// pooled keep-alive socket of the one just stopped (same free port): callers
-// retry it.
+// A sign-in that must succeed; not tests/support/sessions.mjs's signedIn,
+// which decodes the token, and the floor's is no token. The first request to
+// a new stack can meet a pooled keep-alive socket of the one just stopped
+// (same free port): callers retry it.
 async function signedIn(stack) {
   const r = await signIn(stack);
   if (r.status !== 200 || !r.token) throw new Error(`sign-in failed: ${r.status} ${r.text}`);

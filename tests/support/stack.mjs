@@ -127,6 +127,21 @@ function dotenvValue(v) {
   return JSON.stringify(String(v));
 }
 
+// Runs `fn(signal)` with a signal aborted after `ms`, and clears that timer
+// when `fn` is done, rather than AbortSignal.timeout's: a CI run once hung for
+// minutes in a hook whose seven stacks all answered (cause not found), and a
+// hook has no test timeout to end it; this leaves no wait on a timer we do
+// not own.
+async function withDeadline(ms, reason, fn) {
+  const abort = new AbortController();
+  const timer = setTimeout(() => abort.abort(reason), ms);
+  try {
+    return await fn(abort.signal);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 async function waitUntilUp(baseUrl, child, logs, timeoutMs, { readyLine = true } = {}) {
   const deadline = Date.now() + timeoutMs;
   let exited = null;
@@ -145,18 +160,16 @@ async function waitUntilUp(baseUrl, child, logs, timeoutMs, { readyLine = true }
       await sleep(100);
       continue;
     }
-    // A timer of our own (see `request`).
-    const abort = new AbortController();
-    const timer = setTimeout(() => abort.abort(), 2000);
     try {
-      const r = await fetch(`${baseUrl}/auth/config`, { signal: abort.signal });
-      await r.arrayBuffer();
-      if (r.status !== 404) return;
+      const status = await withDeadline(2000, undefined, async (signal) => {
+        const r = await fetch(`${baseUrl}/auth/config`, { signal });
+        await r.arrayBuffer();
+        return r.status;
+      });
+      if (status !== 404) return;
       await sleep(250);
     } catch {
       await sleep(250);
-    } finally {
-      clearTimeout(timer);
     }
   }
   throw new Error(`wrangler dev did not answer on ${baseUrl} within ${timeoutMs} ms:\n${logs()}`);
@@ -382,19 +395,14 @@ export async function request(stack, method, pathname, { json, body, headers = {
     if (!Object.keys(h).some((k) => k.toLowerCase() === 'content-type')) h['content-type'] = 'application/json';
   }
   if (cookie) h.cookie = cookie;
-  // A timer of our own, cleared when the answer is in, rather than
-  // AbortSignal.timeout's: a CI run once hung for minutes in a hook whose
-  // seven stacks all answered (cause not found), and a hook has no test
-  // timeout to end it; this leaves no wait here on a timer we do not own.
-  const abort = new AbortController();
-  const timer = setTimeout(() => abort.abort(new Error(`${method} ${pathname}: no answer in ${timeoutMs} ms`)), timeoutMs);
-  try {
+  const reason = new Error(`${method} ${pathname}: no answer in ${timeoutMs} ms`);
+  return withDeadline(timeoutMs, reason, async (signal) => {
     const res = await fetch(new URL(pathname, stack.baseUrl), {
       method,
       headers: h,
       body: payload,
       redirect: 'manual',
-      signal: abort.signal,
+      signal,
     });
     const text = await res.text();
     let parsed;
@@ -404,9 +412,7 @@ export async function request(stack, method, pathname, { json, body, headers = {
       parsed = undefined;
     }
     return { status: res.status, headers: res.headers, text, body: parsed, res };
-  } finally {
-    clearTimeout(timer);
-  }
+  });
 }
 
 /** The `name=value` pair of the sign-in cookie from a response's Set-Cookie, or undefined. */
