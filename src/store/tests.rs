@@ -1,6 +1,6 @@
 use super::fake::FakeStore;
-use super::object::{needs_alarm, next_alarm, prune, serve};
-use super::protocol::{state_key, StoreAnswer, StoreRequest};
+use super::object::{next_due, prune, serve, upkeep, Upkeep};
+use super::protocol::{flask_key, state_key, StoreAnswer, StoreRequest};
 use super::storage::{MemoryStorage, Storage};
 use super::*;
 use crate::testkit::block_on;
@@ -25,6 +25,16 @@ fn record(user: &str, n: u8, created_at: u64, last_seen_at: u64) -> SessionRecor
         created_at,
         last_seen_at,
         user_agent: format!("agent {n}"),
+    }
+}
+
+/// `/login`'s request for `r`, with a state of its own.
+fn sign_in(r: SessionRecord) -> StoreRequest {
+    let state = state_key(&format!("state of {}", r.id));
+    StoreRequest::SignIn {
+        session: r,
+        state,
+        state_until: NOW + 600,
     }
 }
 
@@ -104,14 +114,7 @@ fn clip_user_agent_keeps_256_characters_not_bytes() {
 #[test]
 fn created_session_is_live() {
     let mut s = MemoryStorage::default();
-    let answer = serve(
-        &mut s,
-        StoreRequest::Create {
-            session: record(ADA, 1, NOW, NOW),
-        },
-        NOW,
-        LIMITS,
-    );
+    let answer = serve(&mut s, sign_in(record(ADA, 1, NOW, NOW)), NOW, LIMITS);
     assert_eq!(answer, StoreAnswer::Created);
     assert_eq!(check(&mut s, ADA, 1, NOW), StoreAnswer::Live);
 }
@@ -121,7 +124,7 @@ fn create_clips_user_agent() {
     let mut s = MemoryStorage::default();
     let mut r = record(ADA, 1, NOW, NOW);
     r.user_agent = "x".repeat(1000);
-    serve(&mut s, StoreRequest::Create { session: r }, NOW, LIMITS);
+    serve(&mut s, sign_in(r), NOW, LIMITS);
     assert_eq!(s.sessions[0].user_agent.len(), USER_AGENT_MAX_CHARS);
 }
 
@@ -130,7 +133,7 @@ fn create_refuses_malformed_id() {
     let mut s = MemoryStorage::default();
     let mut r = record(ADA, 1, NOW, NOW);
     r.id = "short".into();
-    let answer = serve(&mut s, StoreRequest::Create { session: r }, NOW, LIMITS);
+    let answer = serve(&mut s, sign_in(r), NOW, LIMITS);
     assert!(matches!(answer, StoreAnswer::Failed { .. }));
     assert!(s.sessions.is_empty());
 }
@@ -138,14 +141,7 @@ fn create_refuses_malformed_id() {
 #[test]
 fn create_refuses_duplicate_id() {
     let mut s = storage_with(&[record(ADA, 1, NOW, NOW)]);
-    let answer = serve(
-        &mut s,
-        StoreRequest::Create {
-            session: record(ADA, 1, NOW, NOW),
-        },
-        NOW,
-        LIMITS,
-    );
+    let answer = serve(&mut s, sign_in(record(ADA, 1, NOW, NOW)), NOW, LIMITS);
     assert!(matches!(answer, StoreAnswer::Failed { .. }));
     assert_eq!(s.sessions.len(), 1);
 }
@@ -270,6 +266,7 @@ fn end_all_counts_the_live_sessions_and_ends_them() {
         StoreRequest::EndAll {
             user: ADA.into(),
             id: id(1),
+            flask_until: None,
         },
         NOW,
         LIMITS,
@@ -286,6 +283,7 @@ fn end_all_needs_a_live_caller() {
         StoreRequest::EndAll {
             user: ADA.into(),
             id: id(1),
+            flask_until: None,
         },
         NOW,
         LIMITS,
