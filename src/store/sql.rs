@@ -57,8 +57,10 @@ pub const KEEP_MOST_RECENT: &str = "DELETE FROM sessions WHERE user_id = ?1 AND 
 /// created_before, seen_before (`Limits::cutoff`).
 pub const PRUNE_SESSIONS: &str = "DELETE FROM sessions WHERE created_at < ?1 OR last_seen_at < ?2";
 
-/// The smallest `created_at` and `last_seen_at` (NULLs when empty).
-pub const EARLIEST_SESSION: &str = "SELECT MIN(created_at), MIN(last_seen_at) FROM sessions";
+/// The smallest `created_at` and `last_seen_at` (NULLs when empty): two
+/// subqueries, so that each `MIN` is one step down its own index.
+pub const EARLIEST_SESSION: &str = "SELECT (SELECT MIN(created_at) FROM sessions), \
+     (SELECT MIN(last_seen_at) FROM sessions)";
 
 /// key, expires_at. Writes nothing when the key is there already.
 pub const SPEND: &str = "INSERT OR IGNORE INTO spent (key, expires_at) VALUES (?1, ?2)";

@@ -47,7 +47,7 @@ fn storage_with(records: &[SessionRecord]) -> MemoryStorage {
     s
 }
 
-fn check(s: &mut MemoryStorage, user: &str, n: u8, now: u64) -> StoreAnswer {
+fn check(s: &mut impl Storage, user: &str, n: u8, now: u64) -> StoreAnswer {
     serve(
         s,
         StoreRequest::Check {
@@ -59,7 +59,7 @@ fn check(s: &mut MemoryStorage, user: &str, n: u8, now: u64) -> StoreAnswer {
     )
 }
 
-fn end(s: &mut MemoryStorage, user: &str, n: u8, now: u64) -> StoreAnswer {
+fn end(s: &mut impl Storage, user: &str, n: u8, now: u64) -> StoreAnswer {
     serve(
         s,
         StoreRequest::End {
@@ -349,4 +349,5 @@ fn end_other_needs_a_live_caller() {
 
 // Listing, sign-in states, pruning and the alarm; the wire protocol.
 mod lifecycle;
+mod sqlite;
 mod wire;

@@ -392,3 +392,4 @@ fn no_positive_answer_is_cached() {
 mod endpoints;
 // Signature and age, then the account policy, then the store.
 mod order;
+mod scale;
