@@ -44,15 +44,17 @@ pub const DELETE_SESSION: &str = "DELETE FROM sessions WHERE id = ?1 AND user_id
 /// user.
 pub const DELETE_USER_SESSIONS: &str = "DELETE FROM sessions WHERE user_id = ?1";
 
-/// user. Most recently seen first, ties by id: sorted by SQLite (an index
-/// walk on `last_seen_at`), O(n log n) at most.
+/// user. Most recently seen first, and within one second the most recently
+/// created first (the larger `rowid`: SQLite gives a new row one larger than
+/// any it holds): the order of an index walk down `last_seen_at`, which
+/// holds the rowid; O(n log n) at most.
 pub const SELECT_USER_SESSIONS: &str = "SELECT id, user_id, created_at, last_seen_at, user_agent \
-     FROM sessions WHERE user_id = ?1 ORDER BY last_seen_at DESC, id ASC";
+     FROM sessions WHERE user_id = ?1 ORDER BY last_seen_at DESC, rowid DESC";
 
 /// user, how many to keep: all but the `keep` most recently seen go (in the
 /// listing's order, so the sessions a user sees first are the ones kept).
 pub const KEEP_MOST_RECENT: &str = "DELETE FROM sessions WHERE user_id = ?1 AND id NOT IN \
-     (SELECT id FROM sessions WHERE user_id = ?1 ORDER BY last_seen_at DESC, id ASC LIMIT ?2)";
+     (SELECT id FROM sessions WHERE user_id = ?1 ORDER BY last_seen_at DESC, rowid DESC LIMIT ?2)";
 
 /// created_before, seen_before (`Limits::cutoff`).
 pub const PRUNE_SESSIONS: &str = "DELETE FROM sessions WHERE created_at < ?1 OR last_seen_at < ?2";

@@ -23,7 +23,8 @@ pub trait Storage {
     /// How many sessions went (0 or 1).
     fn delete_session(&mut self, user: &str, id: &str) -> Result<u32, StoreError>;
     fn delete_user_sessions(&mut self, user: &str) -> Result<u32, StoreError>;
-    /// Most recently seen first, ties by id.
+    /// Most recently seen first; within one second, the most recently
+    /// created first.
     fn user_sessions(&mut self, user: &str) -> Result<Vec<SessionRecord>, StoreError>;
     /// Ends all but the `keep` first of `user_sessions`' order.
     fn keep_most_recent(&mut self, user: &str, keep: u32) -> Result<u32, StoreError>;
@@ -129,13 +130,15 @@ impl Storage for MemoryStorage {
 
     fn user_sessions(&mut self, user: &str) -> Result<Vec<SessionRecord>, StoreError> {
         self.ok()?;
+        // Newest first, then a stable sort: ties keep that order.
         let mut sessions: Vec<SessionRecord> = self
             .sessions
             .iter()
+            .rev()
             .filter(|r| r.user == user)
             .cloned()
             .collect();
-        sessions.sort_by(|a, b| b.last_seen_at.cmp(&a.last_seen_at).then(a.id.cmp(&b.id)));
+        sessions.sort_by(|a, b| b.last_seen_at.cmp(&a.last_seen_at));
         Ok(sessions)
     }
 

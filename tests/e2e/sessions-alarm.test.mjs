@@ -45,8 +45,8 @@ for f in sys.argv[1:]:
     tables = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
     if 'sessions' in tables:
         sessions += [r[0] for r in db.execute('SELECT id FROM sessions')]
-    if 'spent_states' in tables:
-        states += db.execute('SELECT COUNT(*) FROM spent_states').fetchone()[0]
+    if 'spent' in tables:
+        states += db.execute("SELECT COUNT(*) FROM spent WHERE key LIKE 'state:%'").fetchone()[0]
     db.close()
 print(json.dumps({'sessions': sessions, 'spent_states': states}))
 `;

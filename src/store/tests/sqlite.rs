@@ -249,13 +249,14 @@ fn sign_in_past_the_cap_ends_the_least_recently_seen() {
 }
 
 #[test]
-fn the_cap_keeps_a_new_session_whose_second_it_shares_with_all_others() {
+fn within_one_second_the_cap_ends_the_oldest_sign_in() {
     let mut s = SqliteStorage::new();
     for n in 0..101u8 {
         assert_eq!(signed_in_at(&mut s, n, NOW), StoreAnswer::Created);
         assert_eq!(check(&mut s, ADA, n, NOW), StoreAnswer::Live, "{n}");
     }
     assert_eq!(s.count("sessions"), 100);
+    assert_eq!(check(&mut s, ADA, 0, NOW), StoreAnswer::SessionEnded);
 }
 
 #[test]
@@ -274,11 +275,11 @@ fn sessions_past_use_do_not_count_against_the_cap() {
 }
 
 #[test]
-fn the_list_is_most_recently_seen_first_ties_by_id() {
+fn the_list_is_most_recently_seen_first_then_most_recently_created() {
     let mut s = sqlite_with(&[
-        record(ADA, 3, NOW - 500, NOW - 30),
-        record(ADA, 1, NOW - 500, NOW - 10),
         record(ADA, 2, NOW - 500, NOW - 30),
+        record(ADA, 1, NOW - 500, NOW - 10),
+        record(ADA, 3, NOW - 500, NOW - 30),
         record(ADA, 4, NOW - 500, NOW - 20_000),
     ]);
     let answer = serve(
@@ -294,7 +295,7 @@ fn the_list_is_most_recently_seen_first_ties_by_id() {
         StoreAnswer::Sessions { sessions } => sessions.into_iter().map(|v| v.id).collect(),
         other => panic!("{other:?}"),
     };
-    assert_eq!(ids, vec![id(1), id(2), id(3)]);
+    assert_eq!(ids, vec![id(1), id(3), id(2)]);
 }
 
 #[test]
