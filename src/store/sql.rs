@@ -23,9 +23,6 @@ pub const SCHEMA: [&str; 6] = [
      at INTEGER NOT NULL, expires_at INTEGER NOT NULL)",
 ];
 
-/// The columns `SessionRecord` is read from, in its fields' order.
-pub const SESSION_COLUMNS: &str = "id, user_id, created_at, last_seen_at, user_agent";
-
 /// id, user, created_at, last_seen_at, user_agent.
 pub const INSERT_SESSION: &str = "INSERT INTO sessions \
      (id, user_id, created_at, last_seen_at, user_agent) VALUES (?1, ?2, ?3, ?4, ?5)";
