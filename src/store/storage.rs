@@ -138,7 +138,7 @@ impl Storage for MemoryStorage {
             .filter(|r| r.user == user)
             .cloned()
             .collect();
-        sessions.sort_by(|a, b| b.last_seen_at.cmp(&a.last_seen_at));
+        sessions.sort_by_key(|r| std::cmp::Reverse(r.last_seen_at));
         Ok(sessions)
     }
 
