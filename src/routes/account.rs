@@ -39,7 +39,7 @@ pub(super) async fn bearer_session<P: Platform>(call: &Call<'_, P>) -> Result<Se
     check_allow_lists(&session, call.config)?;
     if call.route.store == StoreUse::CheckIfBound {
         match &store {
-            Some(store) => check_live(store, &session).await?,
+            Some(store) => check_live(store, &session, false).await?,
             // Minted under a store that can no longer vouch for it: unbinding
             // the store must not bring ended sessions back.
             None if session.sid.is_some() => return Err(AuthError::SessionEnded.into()),
@@ -78,13 +78,15 @@ pub(super) fn session_keys(session: &Session) -> Result<(&str, &str), AuthError>
 }
 
 /// Whether the token's session is live; the store is the only judge, asked
-/// every time (no cache of positive answers).
+/// every time (no cache of positive answers). `renewing`: a token signed now
+/// is answered, which the store records.
 pub(super) async fn check_live<T: Transport>(
     store: &Client<T>,
     session: &Session,
+    renewing: bool,
 ) -> Result<(), ApiError> {
     let (user, sid) = session_keys(session)?;
-    match store.check(user, sid).await? {
+    match store.check(user, sid, renewing).await? {
         Checked::Live(()) => Ok(()),
         Checked::Ended => Err(AuthError::SessionEnded.into()),
     }

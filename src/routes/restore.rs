@@ -51,7 +51,7 @@ pub fn reauth<'a, P: Platform>(call: &'a Call<'_, P>) -> Handled<'a> {
                     Checked::Ended => return Err(AuthError::SessionEnded.into()),
                 }
             }
-            Some(store) => check_live(store, &renewal.session).await?,
+            Some(store) => check_live(store, &renewal.session, renewal.renewed).await?,
             // Minted under a store that can no longer vouch for it.
             None if renewal.session.sid.is_some() => return Err(AuthError::SessionEnded.into()),
             None => {}

@@ -89,10 +89,17 @@ impl<T: Transport> Client<T> {
         }
     }
 
-    pub async fn check(&self, user: &str, id: &str) -> Result<Checked<()>, StoreError> {
-        let request = StoreRequest::Check {
-            user: user.into(),
-            id: id.into(),
+    /// `renewing`: the Worker answers a renewed token, signed now.
+    pub async fn check(
+        &self,
+        user: &str,
+        id: &str,
+        renewing: bool,
+    ) -> Result<Checked<()>, StoreError> {
+        let (user, id) = (user.into(), id.into());
+        let request = match renewing {
+            true => StoreRequest::Renew { user, id },
+            false => StoreRequest::Check { user, id },
         };
         match self.call(request).await? {
             StoreAnswer::Live => Ok(Checked::Live(())),

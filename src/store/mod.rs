@@ -30,11 +30,14 @@ pub const STORE_TIMEOUT_SECS: u64 = 5;
 /// checks of a busy session read and do not write ("to the minute").
 pub const TOUCH_INTERVAL_SECS: u64 = 60;
 
-/// A token may be issued up to `TOUCH_INTERVAL_SECS` after the `last_seen_at`
-/// the store holds, and the token check tolerates timestamps 60 s ahead: a
-/// session is kept this much past `last_seen_at + MAX_TOKEN_AGE`, so that the
-/// store never forgets a session some token can still use.
-pub const SEEN_SLACK_SECS: u64 = TOUCH_INTERVAL_SECS + 60;
+/// Every token of a session is signed at its sign-in (`last_seen_at` then)
+/// or at a renewal, which writes `last_seen_at` whatever the touch interval
+/// (`StoreRequest::Renew`): no token is younger than the `last_seen_at` the
+/// store holds, but for the difference between the Worker's clock and the
+/// object's. A session is kept this much past `last_seen_at + MAX_TOKEN_AGE`
+/// for that difference, and no more: a session not renewed within
+/// `MAX_TOKEN_AGE` is gone seconds later.
+pub const CLOCK_SLACK_SECS: u64 = 5;
 
 /// The user agent kept with a session: its first 256 characters.
 pub const USER_AGENT_MAX_CHARS: usize = 256;
@@ -62,7 +65,7 @@ impl Limits {
         let by_age = created_at.saturating_add(self.max_session_age);
         let by_use = last_seen_at
             .saturating_add(self.max_token_age)
-            .saturating_add(SEEN_SLACK_SECS);
+            .saturating_add(CLOCK_SLACK_SECS);
         by_age.min(by_use)
     }
 
@@ -75,7 +78,7 @@ impl Limits {
             created_before: now.saturating_sub(self.max_session_age),
             seen_before: now
                 .saturating_sub(self.max_token_age)
-                .saturating_sub(SEEN_SLACK_SECS),
+                .saturating_sub(CLOCK_SLACK_SECS),
         }
     }
 

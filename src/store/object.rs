@@ -58,6 +58,14 @@ fn run<S: Storage + ?Sized>(
             true => StoreAnswer::Live,
             false => StoreAnswer::SessionEnded,
         }),
+        StoreRequest::Renew { user, id } => {
+            if !live(storage, &user, &id, now, limits)? {
+                return Ok(StoreAnswer::SessionEnded);
+            }
+            // The renewed token is signed now: the session is seen now.
+            storage.set_last_seen(&user, &id, now)?;
+            Ok(StoreAnswer::Live)
+        }
         StoreRequest::List { user, id } => {
             if !live(storage, &user, &id, now, limits)? {
                 return Ok(StoreAnswer::SessionEnded);

@@ -33,6 +33,9 @@ pub enum StoreRequest {
     },
     /// Every route that takes a token: is `id` live? (touches `last_seen_at`)
     Check { user: String, id: String },
+    /// `/reauth` answering a renewed token: `Check`, and `last_seen_at`
+    /// written now, so that the store knows its youngest token.
+    Renew { user: String, id: String },
     /// `GET /auth/sessions`: the caller's check, then the user's live sessions.
     List { user: String, id: String },
     /// `POST /logout`: end `id`, live or not; no check of the caller.
@@ -90,6 +93,7 @@ impl StoreRequest {
                 &session.user
             }
             StoreRequest::Check { user, .. }
+            | StoreRequest::Renew { user, .. }
             | StoreRequest::List { user, .. }
             | StoreRequest::End { user, .. }
             | StoreRequest::EndOther { user, .. }
@@ -246,6 +250,7 @@ impl StoreRequest {
                 ])
             }
             StoreRequest::Check { user, id } => message(&["check", user, id]),
+            StoreRequest::Renew { user, id } => message(&["renew", user, id]),
             StoreRequest::List { user, id } => message(&["list", user, id]),
             StoreRequest::End { user, id } => message(&["end", user, id]),
             StoreRequest::EndOther { user, id, target } => {
@@ -283,6 +288,7 @@ impl StoreRequest {
                 token_until: number(token_until)?,
             },
             ["check", _, _] => StoreRequest::Check { user, id },
+            ["renew", _, _] => StoreRequest::Renew { user, id },
             ["list", _, _] => StoreRequest::List { user, id },
             ["end", _, _] => StoreRequest::End { user, id },
             ["end_all", _, _, until] => StoreRequest::EndAll {

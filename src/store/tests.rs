@@ -205,7 +205,7 @@ fn check_at_max_session_age_is_live() {
 
 #[test]
 fn check_unseen_past_max_token_age_and_slack_is_ended() {
-    let seen = NOW - 1_000 - SEEN_SLACK_SECS - 1;
+    let seen = NOW - 1_000 - CLOCK_SLACK_SECS - 1;
     let mut s = storage_with(&[record(ADA, 1, seen, seen)]);
     assert_eq!(check(&mut s, ADA, 1, NOW), StoreAnswer::SessionEnded);
 }
@@ -213,7 +213,7 @@ fn check_unseen_past_max_token_age_and_slack_is_ended() {
 #[test]
 fn check_unseen_within_max_token_age_and_slack_is_live() {
     // A token issued up to a minute after the last write may still be valid.
-    let seen = NOW - 1_000 - SEEN_SLACK_SECS;
+    let seen = NOW - 1_000 - CLOCK_SLACK_SECS;
     let mut s = storage_with(&[record(ADA, 1, seen, seen)]);
     assert_eq!(check(&mut s, ADA, 1, NOW), StoreAnswer::Live);
 }
@@ -351,3 +351,28 @@ fn end_other_needs_a_live_caller() {
 mod lifecycle;
 mod sqlite;
 mod wire;
+
+#[test]
+fn renew_writes_last_seen_now_within_the_minute() {
+    let mut s = storage_with(&[record(ADA, 1, NOW, NOW)]);
+    let renew = StoreRequest::Renew {
+        user: ADA.into(),
+        id: id(1),
+    };
+    assert_eq!(serve(&mut s, renew, NOW + 10, LIMITS), StoreAnswer::Live);
+    assert_eq!(s.sessions[0].last_seen_at, NOW + 10);
+}
+
+#[test]
+fn renew_of_an_ended_session_is_ended_and_writes_nothing() {
+    let mut s = storage_with(&[record(ADA, 2, NOW, NOW)]);
+    let renew = StoreRequest::Renew {
+        user: ADA.into(),
+        id: id(1),
+    };
+    assert_eq!(
+        serve(&mut s, renew, NOW + 10, LIMITS),
+        StoreAnswer::SessionEnded
+    );
+    assert_eq!(s.writes, 0);
+}

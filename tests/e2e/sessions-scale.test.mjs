@@ -11,7 +11,7 @@ import {
   startStack, startMockGoogle, authorize, postLogin, mintToken, randomSecret, decodeToken, s256, now, COOKIE_NAME, PROVIDER,
 } from '../support/stack.mjs';
 import { expectOk, expectError } from '../support/expect.mjs';
-import { me, listSessions, endAll, signedIn } from '../support/sessions.mjs';
+import { me, reauth, listSessions, endAll, signedIn } from '../support/sessions.mjs';
 import { python } from '../support/python.mjs';
 
 const T = { timeout: 240_000 };
@@ -130,5 +130,35 @@ describe('what the store keeps', () => {
     }
     // And deleteAll took the tables too: nothing of the schema is left.
     for (const tables of Object.values(objects(stack.persistTo))) assert.deepEqual(Object.keys(tables), []);
+  });
+});
+
+describe('short lifetimes (MAX_TOKEN_AGE=4)', () => {
+  let stack;
+  before(async () => {
+    stack = await startStack({ mock, sessions: true, vars: { MAX_TOKEN_AGE: '4', MAX_SESSION_AGE: '60' } });
+  });
+  after(async () => {
+    await stack?.stop();
+  });
+
+  it('a session not renewed within MAX_TOKEN_AGE is not listed, seconds later', T, async () => {
+    const user = { sub: '7400000001', email: 'short@example.com' };
+    const idle = await signedIn(stack, { user });
+    const busy = await signedIn(stack, { user });
+    let token = busy.token;
+    // Renewed past half its life, three times: ten seconds of use.
+    for (let i = 0; i < 3; i++) {
+      await sleep(3200);
+      const r = await reauth(stack, token);
+      expectOk(r);
+      assert.notEqual(r.body.auth_token, token, 'renewed');
+      token = r.body.auth_token;
+    }
+    await sleep(1500);
+    const list = await listSessions(stack, token);
+    expectOk(list);
+    assert.deepEqual(list.body.sessions.map((x) => x.id), [busy.sid], 'only the renewed session is listed');
+    expectError(await reauth(stack, idle.token), 401, 'token_expired');
   });
 });

@@ -141,14 +141,14 @@ fn prune_deletes_sessions_past_max_session_age() {
 
 #[test]
 fn prune_deletes_sessions_unseen_past_max_token_age() {
-    let seen = NOW - 1_000 - SEEN_SLACK_SECS - 1;
+    let seen = NOW - 1_000 - CLOCK_SLACK_SECS - 1;
     let mut s = storage_with(&[record(ADA, 1, seen, seen)]);
     assert_eq!(prune(&mut s, NOW, LIMITS).unwrap(), 1);
 }
 
 #[test]
 fn prune_keeps_what_can_still_be_used() {
-    let seen = NOW - 1_000 - SEEN_SLACK_SECS;
+    let seen = NOW - 1_000 - CLOCK_SLACK_SECS;
     let mut s = storage_with(&[
         record(ADA, 1, NOW - 10_000, NOW),
         record(ADA, 2, seen, seen),
@@ -220,7 +220,7 @@ fn due_a_second_after_the_first_session_becomes_unusable() {
     ]);
     assert_eq!(
         next_due(&mut s, LIMITS).unwrap(),
-        Some(NOW + 500 + SEEN_SLACK_SECS + 1)
+        Some(NOW + 500 + CLOCK_SLACK_SECS + 1)
     );
 }
 

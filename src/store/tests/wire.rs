@@ -68,6 +68,10 @@ fn every_request_survives_the_wire() {
             user: ADA.into(),
             id: id(1),
         },
+        StoreRequest::Renew {
+            user: ADA.into(),
+            id: id(1),
+        },
         StoreRequest::List {
             user: ADA.into(),
             id: id(1),
@@ -167,9 +171,15 @@ fn client_round_trip_create_check_end() {
     let fake = store();
     let client = Client::new(&fake);
     signed_in(&fake, ADA, 1);
-    assert_eq!(block_on(client.check(ADA, &id(1))), Ok(Checked::Live(())));
+    assert_eq!(
+        block_on(client.check(ADA, &id(1), false)),
+        Ok(Checked::Live(()))
+    );
     assert_eq!(block_on(client.end(ADA, &id(1))), Ok(1));
-    assert_eq!(block_on(client.check(ADA, &id(1))), Ok(Checked::Ended));
+    assert_eq!(
+        block_on(client.check(ADA, &id(1), false)),
+        Ok(Checked::Ended)
+    );
     assert_eq!(block_on(client.end(ADA, &id(1))), Ok(0));
 }
 
@@ -183,7 +193,10 @@ fn client_keeps_users_in_their_own_objects() {
         block_on(client.end_other(ADA, &id(1), &id(2))),
         Ok(Checked::Live(false))
     );
-    assert_eq!(block_on(client.check(BOB, &id(2))), Ok(Checked::Live(())));
+    assert_eq!(
+        block_on(client.check(BOB, &id(2), false)),
+        Ok(Checked::Live(()))
+    );
     assert_eq!(fake.objects.borrow().len(), 2);
 }
 
@@ -213,7 +226,10 @@ fn client_checks_of_a_busy_session_write_once_a_minute() {
     let client = Client::new(&fake);
     for t in 0..120 {
         fake.now.set(NOW + t);
-        assert_eq!(block_on(client.check(ADA, &id(1))), Ok(Checked::Live(())));
+        assert_eq!(
+            block_on(client.check(ADA, &id(1), false)),
+            Ok(Checked::Live(()))
+        );
     }
     assert_eq!(fake.writes() - written, 1);
 }
@@ -241,7 +257,7 @@ fn client_passes_on_a_transport_timeout() {
     fake.fail_with(StoreError::Timeout);
     let client = Client::new(&fake);
     assert_eq!(
-        block_on(client.check(ADA, &id(1))),
+        block_on(client.check(ADA, &id(1), false)),
         Err(StoreError::Timeout)
     );
 }
@@ -256,7 +272,7 @@ fn client_turns_a_failed_answer_into_a_storage_error() {
         .broken = true;
     let client = Client::new(&fake);
     assert!(matches!(
-        block_on(client.check(ADA, &id(1))),
+        block_on(client.check(ADA, &id(1), false)),
         Err(StoreError::Storage(_))
     ));
 }
@@ -273,7 +289,7 @@ impl Transport for Canned {
 fn client_refuses_an_answer_that_is_not_json() {
     let client = Client::new(Canned("<html>oops</html>"));
     assert!(matches!(
-        block_on(client.check(ADA, &id(1))),
+        block_on(client.check(ADA, &id(1), false)),
         Err(StoreError::BadAnswer(_))
     ));
 }
@@ -288,7 +304,7 @@ fn valid(wire: &'static str) -> Canned {
 fn client_refuses_the_answer_to_another_request() {
     let client = Client::new(valid("state_spent"));
     assert!(matches!(
-        block_on(client.check(ADA, &id(1))),
+        block_on(client.check(ADA, &id(1), false)),
         Err(StoreError::BadAnswer(_))
     ));
 }

@@ -204,7 +204,8 @@ fn a_session_not_renewed_within_max_token_age_is_not_listed() {
     p.set_now(NOW + limits.max_token_age / 2 + 1);
     let renewed = reauth(&p, &good_config(), &fresh);
     let fresh = json(&renewed)["auth_token"].as_str().unwrap().to_string();
-    p.set_now(NOW + limits.max_token_age + crate::store::SEEN_SLACK_SECS + 5);
+    // Seconds after the idle one's last token expired, not minutes.
+    p.set_now(NOW + limits.max_token_age + 6);
     let o = list(&p, &fresh);
     assert_eq!(o.response.status, 200, "{:?}", json(&o));
     let ids: Vec<String> = json(&o)["sessions"]
@@ -214,4 +215,24 @@ fn a_session_not_renewed_within_max_token_age_is_not_listed() {
         .map(|s| s["id"].as_str().unwrap().to_string())
         .collect();
     assert_eq!(ids, vec![sid_of(&fresh)]);
+}
+
+#[test]
+fn a_renewal_records_when_its_token_was_signed() {
+    let p = with_store();
+    let token = sign_in(&p);
+    let limits = store(&p).limits;
+    // Past half its life: /reauth answers a new token signed now, and the
+    // store's last_seen_at is now, though the last touch was under a minute ago.
+    p.set_now(NOW + limits.max_token_age / 2 + 1);
+    assert_eq!(me(&p, &token).response.status, 200);
+    p.set_now(NOW + limits.max_token_age / 2 + 30);
+    let o = reauth(&p, &good_config(), &token);
+    assert_eq!(o.response.status, 200);
+    assert_ne!(json(&o)["auth_token"].as_str().unwrap(), token);
+    let objects = store(&p).objects.borrow();
+    assert_eq!(
+        objects["user:42"].sessions[0].last_seen_at,
+        NOW + limits.max_token_age / 2 + 30
+    );
 }
