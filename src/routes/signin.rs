@@ -124,7 +124,7 @@ async fn login_flow<P: Platform>(call: &Call<'_, P>) -> Result<Response, ApiErro
     .await;
     // A spent state is refused whatever the userinfo said: nothing was
     // created, and this sign-in is a replay.
-    refuse_spent(!created.clone().unwrap_or(true))?;
+    refuse_spent(matches!(created, Ok(false)))?;
     let user_info = match (created, user_info) {
         (Ok(_), Ok(user_info)) => user_info,
         (created, Err(e)) => {
