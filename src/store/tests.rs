@@ -376,3 +376,23 @@ fn renew_of_an_ended_session_is_ended_and_writes_nothing() {
     );
     assert_eq!(s.writes, 0);
 }
+
+#[test]
+fn a_thrown_error_marked_overloaded_is_overloaded() {
+    let e = StoreError::thrown("Durable Object is overloaded".into(), true);
+    assert!(matches!(e, StoreError::Overloaded(_)));
+    assert!(e.clone().during_sign_in().is_overloaded());
+}
+
+#[test]
+fn a_thrown_error_not_marked_is_unavailable() {
+    let e = StoreError::thrown("network lost".into(), false);
+    assert!(matches!(e, StoreError::Unavailable(_)));
+    assert!(!e.during_sign_in().is_overloaded());
+}
+
+#[test]
+fn a_failure_during_a_sign_in_is_wrapped_once() {
+    let twice = StoreError::Timeout.during_sign_in().during_sign_in();
+    assert_eq!(twice, StoreError::SignInLost(Box::new(StoreError::Timeout)));
+}
