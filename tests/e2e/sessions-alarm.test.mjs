@@ -88,8 +88,8 @@ describe('the session store alarm', () => {
     // The token says so itself, before the store is asked (CONTRACT.md).
     expectError(await reauth(stack, a.token), 401, 'token_expired');
 
-    // The object set no alarm after pruning its last session: a new one sets
-    // it again, and goes in its turn.
+    // The object keeps one alarm for what is left (the spent states), and a
+    // new session's row, due before them, moves it: it goes in its turn.
     const laterAt = Date.now();
     const c = await signedIn(stack);
     assert.ok(storeRows().sessions.includes(c.sid));
