@@ -4,16 +4,16 @@
 //! signature (raw `r || s`, JWS's own format, RFC 7518 §3.4) comes from the
 //! runtime's WebCrypto.
 
+use super::json::Object;
 use crate::auth::session::Session;
 use crate::json_object::{self, Field};
 use base64::Engine as _;
-use serde::{Deserialize, Serialize};
 
 /// The assertion is good for this long after it is made: it is meant for
 /// the request it came with, not to be kept.
 pub const LIFETIME_SECS: u64 = 60;
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Claims<'a> {
     /// The origin of the request's URL.
     pub iss: &'a str,
@@ -21,21 +21,39 @@ pub struct Claims<'a> {
     pub aud: &'a str,
     /// The store's user id, as `X-Auth-Request-User`.
     pub sub: &'a str,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub email: Option<&'a str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub email_verified: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub picture: Option<String>,
     /// The session in the store; none from the stateless Worker.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub sid: Option<&'a str>,
     pub auth_time: u64,
     pub iat: u64,
     pub exp: u64,
     pub jti: String,
+}
+
+impl Claims<'_> {
+    /// The claims set as JSON; a claim without a value is left out.
+    pub fn to_json(&self) -> String {
+        let mut claims = Object::new()
+            .str("iss", self.iss)
+            .str("aud", self.aud)
+            .str("sub", self.sub)
+            .opt_str("email", self.email);
+        if let Some(verified) = self.email_verified {
+            claims = claims.bool("email_verified", verified);
+        }
+        claims
+            .opt_str("name", self.name.as_deref())
+            .opt_str("picture", self.picture.as_deref())
+            .opt_str("sid", self.sid)
+            .num("auth_time", self.auth_time)
+            .num("iat", self.iat)
+            .num("exp", self.exp)
+            .str("jti", &self.jti)
+            .end()
+    }
 }
 
 /// Who and what for: the parts of a request an assertion is made from.
@@ -47,25 +65,21 @@ pub struct Context<'a> {
     pub now: u64,
 }
 
-/// `email_verified` when `user_info` has it as a boolean.
-#[derive(Deserialize)]
-struct Verified {
-    email_verified: Option<bool>,
-}
-
 /// The claims for `session` (its `user_info`'s profile fields, each when it
 /// is there as the contract's type), with a fresh `jti`.
 pub fn claims<'a>(session: &'a Session, context: Context<'a>, jti: String) -> Claims<'a> {
-    let user_info = session.user_info.get();
-    let [name, picture] = json_object::fields(user_info.as_bytes(), ["name", "picture"])
-        .unwrap_or_default()
-        .map(|field| match field {
-            Field::Text(text) => Some(text),
-            _ => None,
-        });
-    let email_verified = serde_json::from_str::<Verified>(user_info)
-        .ok()
-        .and_then(|v| v.email_verified);
+    let user_info = session.user_info.get().as_bytes();
+    let [name, picture, verified] =
+        json_object::fields(user_info, ["name", "picture", "email_verified"]).unwrap_or_default();
+    let text = |field: Field| match field {
+        Field::Text(text) => Some(text),
+        _ => None,
+    };
+    let email_verified = match verified {
+        Field::Bool(verified) => Some(verified),
+        _ => None,
+    };
+    let (name, picture) = (text(name), text(picture));
     Claims {
         iss: context.issuer,
         aud: context.audience,
@@ -86,26 +100,19 @@ fn b64(bytes: &[u8]) -> String {
     base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
 }
 
-/// The JWS protected header.
-#[derive(Serialize)]
-struct Header<'a> {
-    alg: &'static str,
-    typ: &'static str,
-    kid: &'a str,
-}
-
 /// What is signed: `BASE64URL(header) "." BASE64URL(claims)` (RFC 7515
 /// §5.1).
 pub fn signing_input(kid: &str, claims: &Claims<'_>) -> String {
-    let header = Header {
-        alg: "ES256",
-        typ: "JWT",
-        kid,
-    };
-    // Plain structs of strings and numbers always serialize.
-    let header = serde_json::to_vec(&header).unwrap_or_default();
-    let claims = serde_json::to_vec(claims).unwrap_or_default();
-    format!("{}.{}", b64(&header), b64(&claims))
+    let header = Object::new()
+        .str("alg", "ES256")
+        .str("typ", "JWT")
+        .str("kid", kid)
+        .end();
+    format!(
+        "{}.{}",
+        b64(header.as_bytes()),
+        b64(claims.to_json().as_bytes())
+    )
 }
 
 /// The compact JWS: the signing input, `.`, the signature.

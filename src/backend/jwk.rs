@@ -1,8 +1,8 @@
 //! JSON Web Keys: the assertion keys' public halves as the JWKS publishes
 //! them, and their RFC 7638 thumbprints, which are the `kid`s.
 
+use super::json::{self, Object};
 use base64::Engine as _;
-use serde::Serialize;
 use sha2::{Digest, Sha256};
 
 /// RFC 7638 §3: the key's required members only, sorted by name, as JSON
@@ -17,17 +17,12 @@ pub fn thumbprint(members: &[(&str, &str)]) -> String {
         if i > 0 {
             canonical.push(',');
         }
-        canonical.push_str(&json_string(name));
+        canonical.push_str(&json::string(name));
         canonical.push(':');
-        canonical.push_str(&json_string(value));
+        canonical.push_str(&json::string(value));
     }
     canonical.push('}');
     base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(Sha256::digest(canonical.as_bytes()))
-}
-
-/// A string as JSON text; serializing a `&str` cannot fail.
-fn json_string(s: &str) -> String {
-    serde_json::to_string(s).unwrap_or_default()
 }
 
 /// A P-256 public key: its coordinates, base64url (as WebCrypto exports
@@ -49,40 +44,26 @@ impl EcPublicKey {
         ])
     }
 
-    pub fn jwk(&self) -> Jwk<'_> {
-        Jwk {
-            kty: "EC",
-            crv: "P-256",
-            x: &self.x,
-            y: &self.y,
-            kid: self.kid(),
-            alg: "ES256",
-            r#use: "sig",
-        }
+    /// Its JWK as the JWKS lists it.
+    pub fn jwk(&self) -> String {
+        Object::new()
+            .str("kty", "EC")
+            .str("crv", "P-256")
+            .str("x", &self.x)
+            .str("y", &self.y)
+            .str("kid", &self.kid())
+            .str("alg", "ES256")
+            .str("use", "sig")
+            .end()
     }
-}
-
-#[derive(Debug, Serialize)]
-pub struct Jwk<'a> {
-    pub kty: &'static str,
-    pub crv: &'static str,
-    pub x: &'a str,
-    pub y: &'a str,
-    pub kid: String,
-    pub alg: &'static str,
-    pub r#use: &'static str,
 }
 
 /// `GET /.well-known/jwks.json`'s body: every key, the signing one first.
-#[derive(Debug, Serialize)]
-pub struct Jwks<'a> {
-    pub keys: Vec<Jwk<'a>>,
-}
-
-pub fn jwks(keys: &[EcPublicKey]) -> Jwks<'_> {
-    Jwks {
-        keys: keys.iter().map(EcPublicKey::jwk).collect(),
-    }
+pub fn jwks(keys: &[EcPublicKey]) -> String {
+    let listed: Vec<String> = keys.iter().map(EcPublicKey::jwk).collect();
+    Object::new()
+        .raw("keys", &format!("[{}]", listed.join(",")))
+        .end()
 }
 
 #[cfg(test)]

@@ -6,6 +6,7 @@
 //! `config`.
 
 pub mod assertion;
+mod json;
 pub mod jwk;
 
 /// Why the app's backend gave no answer; `http::error` makes it `502

@@ -62,6 +62,15 @@ impl Response {
         // Serializing our own plain structs cannot fail; an empty object is a
         // safe answer if it ever did.
         let body = serde_json::to_vec(body).unwrap_or_else(|_| b"{}".to_vec());
+        Response::json_bytes(status, body)
+    }
+
+    /// A JSON API answer whose body is JSON text already.
+    pub fn json_text(status: u16, body: String) -> Self {
+        Response::json_bytes(status, body.into_bytes())
+    }
+
+    fn json_bytes(status: u16, body: Vec<u8>) -> Self {
         let mut headers = vec![
             (
                 "Content-Type".to_string(),

@@ -134,7 +134,7 @@ pub fn jwks<'a, P: Platform>(call: &'a Call<'_, P>) -> Handled<'a> {
     Box::pin(async move {
         let keys = call.config.assertion_keys()?;
         let public = public_keys(call, keys).await?;
-        let mut response = Response::json(200, &jwk::jwks(&public));
+        let mut response = Response::json_text(200, jwk::jwks(&public));
         response.set_header("Cache-Control", "public, max-age=300");
         Ok(response)
     })

@@ -33,7 +33,9 @@ fn decode(part: &str) -> serde_json::Value {
 #[test]
 fn claims_are_the_contract_s() {
     let s = session(FULL, Some("sid-1"));
-    let claims = serde_json::to_value(claims(&s, CONTEXT, "jti-1".into())).expect("JSON");
+    let claims =
+        serde_json::from_str::<serde_json::Value>(&claims(&s, CONTEXT, "jti-1".into()).to_json())
+            .expect("JSON");
     assert_eq!(
         claims,
         serde_json::json!({
@@ -56,7 +58,9 @@ fn claims_are_the_contract_s() {
 #[test]
 fn claims_leave_out_what_user_info_lacks() {
     let s = session(r#"{"sub":"42"}"#, None);
-    let claims = serde_json::to_value(claims(&s, CONTEXT, "j".into())).expect("JSON");
+    let claims =
+        serde_json::from_str::<serde_json::Value>(&claims(&s, CONTEXT, "j".into()).to_json())
+            .expect("JSON");
     for absent in ["email", "email_verified", "name", "picture", "sid"] {
         assert!(claims.get(absent).is_none(), "{absent} is there");
     }
@@ -69,7 +73,9 @@ fn claims_leave_out_fields_of_another_type() {
         r#"{"sub":"42","email_verified":"true","name":7,"picture":null}"#,
         None,
     );
-    let claims = serde_json::to_value(claims(&s, CONTEXT, "j".into())).expect("JSON");
+    let claims =
+        serde_json::from_str::<serde_json::Value>(&claims(&s, CONTEXT, "j".into()).to_json())
+            .expect("JSON");
     for absent in ["email_verified", "name", "picture"] {
         assert!(claims.get(absent).is_none(), "{absent} is there");
     }
@@ -97,4 +103,12 @@ fn jti_is_new_each_time() {
     let (a, b) = (new_jti().expect("random"), new_jti().expect("random"));
     assert_ne!(a, b);
     assert_eq!(a.len(), 22);
+}
+
+#[test]
+fn claims_escape_what_json_must() {
+    let s = session(r#"{"sub":"42","name":"Ada \"the\" Countess\\\n"}"#, None);
+    let json = claims(&s, CONTEXT, "j".into()).to_json();
+    let claims: serde_json::Value = serde_json::from_str(&json).expect("JSON");
+    assert_eq!(claims["name"], "Ada \"the\" Countess\\\n");
 }
