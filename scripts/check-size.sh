@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The wasm size budget (issue 5, raised by issue 10): the module `wrangler
 # deploy` uploads, build/index_bg.wasm, gzip -9 compressed, must stay within
-# 215 KB (215,000 bytes). Size is deterministic for a given build, so this is
+# 235 KB (235,000 bytes). Size is deterministic for a given build, so this is
 # a plain test: it prints the size and the budget and fails when the budget
 # is broken. It measures what scripts/build-worker.sh built (scripts/test.sh
 # builds it just before); WASM=path checks another file.
@@ -16,7 +16,12 @@ cd "$(dirname "$0")/.."
 # web_sys (-4.3 KB), called the rate limiter directly (-2.5 KB) and read
 # JSON objects without serde_json::Value (-3.0 KB): 212.3 KB. `make bench`
 # lists the twenty largest items, so that the next kilobyte is a choice.
-BUDGET=215000
+# 235 KB for the app's backend and the extra providers together. The
+# backend's forwarding, assertion (WebCrypto glue, claims, JWKS), forward
+# auth and key checks measured +14.6 KB over 211.2 KB (226.6 KB with the
+# assertion written through serde; writing its JSON directly and reading
+# email_verified with the other fields saved 1.9 KB).
+BUDGET=235000
 wasm="${WASM:-build/index_bg.wasm}"
 
 if [ ! -f "$wasm" ]; then

@@ -60,10 +60,15 @@ impl EcPublicKey {
 
 /// `GET /.well-known/jwks.json`'s body: every key, the signing one first.
 pub fn jwks(keys: &[EcPublicKey]) -> String {
-    let listed: Vec<String> = keys.iter().map(EcPublicKey::jwk).collect();
-    Object::new()
-        .raw("keys", &format!("[{}]", listed.join(",")))
-        .end()
+    let mut listed = String::from("[");
+    for (i, key) in keys.iter().enumerate() {
+        if i > 0 {
+            listed.push(',');
+        }
+        listed.push_str(&key.jwk());
+    }
+    listed.push(']');
+    Object::new().raw("keys", &listed).end()
 }
 
 #[cfg(test)]

@@ -8,6 +8,7 @@ use super::js;
 use crate::backend::jwk::EcPublicKey;
 use crate::backend::{BackendError, ANSWER_DEADLINE_SECS};
 use crate::config::{AssertionKey, AssertionKeys, BackendTarget, ConfigError, Problem};
+use crate::http::SECURITY_HEADERS;
 use crate::routes::{Forwarded, Forwarding};
 use futures_util::future::{select, Either};
 use std::cell::RefCell;
@@ -63,11 +64,14 @@ pub(super) async fn forward(
         }
     };
     let response: web_sys::Response = answer.dyn_into().map_err(unreachable)?;
-    let header_names = js_sys::try_iter(&response.headers().keys())
-        .ok()
-        .flatten()
-        .map(|names| names.filter_map(|n| n.ok()?.as_string()).collect())
-        .unwrap_or_default();
+    // Only whether it has each security header matters (the rest passes
+    // through untouched): asked by name, not by reading every header.
+    let headers = response.headers();
+    let header_names = SECURITY_HEADERS
+        .iter()
+        .filter(|(name, _)| headers.has(name).unwrap_or(false))
+        .map(|(name, _)| name.to_string())
+        .collect();
     let forwarded = Forwarded {
         status: response.status(),
         header_names,

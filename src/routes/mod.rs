@@ -58,7 +58,8 @@ pub struct Forwarding<'a> {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Forwarded {
     pub status: u16,
-    /// The answer's header names, to add the security headers it lacks.
+    /// The answer's header names (at least those of the security headers
+    /// it has), to add the security headers it lacks.
     pub header_names: Vec<String>,
 }
 
