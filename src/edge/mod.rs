@@ -49,6 +49,9 @@ async fn fetch(req: web_sys::Request, env: Env, ctx: Context) -> Result<web_sys:
     }
 }
 
+#[cfg(feature = "panic-probe")]
+const PANIC_PROBE_PATH: &str = "/api/panic-probe";
+
 enum Answer {
     Assets(web_sys::Response),
     Api(Outcome),
@@ -72,6 +75,12 @@ async fn answer(req: web_sys::Request, env: &Env, ctx: &Context) -> Result<Answe
     let url = req.url();
     let (origin, path) = origin_and_path(&url)
         .ok_or_else(|| worker::Error::RustError(format!("not an absolute URL: {url}")))?;
+    // Only in the build tests/e2e/panic.test.mjs runs (never in build/): a
+    // request that panics, so the test can show the next one is answered.
+    #[cfg(feature = "panic-probe")]
+    if path == PANIC_PROBE_PATH {
+        panic!("panic probe: {PANIC_PROBE_PATH}");
+    }
     if !routes::api_path::<EdgePlatform>(path) {
         // Only reached if the assets layer hands a request to the Worker
         // (run_worker_first lists just the API paths).
