@@ -54,13 +54,16 @@ fi
 say "building the Worker: cargo (release wasm)"
 # wasm-bindgen's macros then take futures from js-sys, as workers-rs expects
 # of its builds (read when the macros expand, so cargo does not see it).
-WASM_BINDGEN_USE_JS_SYS=1 cargo build --lib --release --target wasm32-unknown-unknown "${features[@]}"
+# (The ${a[@]+...} form: bash 3.2, macOS's, calls an empty array unbound.)
+WASM_BINDGEN_USE_JS_SYS=1 cargo build --lib --release --target wasm32-unknown-unknown \
+  ${features[@]+"${features[@]}"}
 wasm="${CARGO_TARGET_DIR:-target}/wasm32-unknown-unknown/release/edge_login.wasm"
 
-# Built beside the output and swapped in at the end, so that a failed step
+# Built in the target dir and swapped in at the end, so that a failed step
 # never leaves half a build where wrangler looks.
-stage="$out.tmp"
-rm -rf "$stage"
+stage=$(mktemp -d "${CARGO_TARGET_DIR:-target}/build-worker.XXXXXX")
+trap 'rm -rf "$stage"' EXIT
+chmod 755 "$stage" # mktemp's 700 would carry over to build/
 say "wasm-bindgen $have -> $out/"
 # --target module: index.js imports the wasm as a module the runtime compiled
 # (wrangler's CompiledWasm). The two flags let src/edge/entry.mjs start a new
@@ -70,7 +73,8 @@ say "wasm-bindgen $have -> $out/"
   --experimental-reset-state-function --force-enable-abort-handler
 # `import source` (source-phase imports) is not syntax wrangler's bundler
 # reads; a plain import of a .wasm gives the same WebAssembly.Module there.
-sed -i 's/^import source /import /' "$stage/index.js"
+sed 's/^import source /import /' "$stage/index.js" > "$stage/index.js.new"
+mv "$stage/index.js.new" "$stage/index.js"
 if grep -q 'import source ' "$stage/index.js"; then
   echo "build-worker: $stage/index.js still has an 'import source' the rewrite missed" >&2
   exit 1
@@ -87,5 +91,6 @@ say "wasm-opt ${opt_flags[*]}"
 mv "$stage/index_bg.opt.wasm" "$stage/index_bg.wasm"
 
 rm -rf "$out"
+mkdir -p "$(dirname "$out")"
 mv "$stage" "$out"
 say "built $out/ ($(wc -c < "$out/index_bg.wasm") B of wasm)"
