@@ -4,12 +4,15 @@
 //
 // After a panic: the release build aborts on panic, so a panic traps the
 // wasm instance, and an instance that trapped must not run again (its memory
-// may be half-updated). workers-rs's panic hook sets `criticalError` in the
-// state it shares with this module (`__worker_init_state`), and a
-// WebAssembly.RuntimeError seen here sets it too; the next call then starts a
-// fresh instance (`__wbg_reset_state`) before it runs, so the request that
-// panicked fails and the next one is answered normally. Objects built on the
-// old instance (a SessionStore's Rust half) are built again on the new one.
+// may be half-updated). Two things notice it: the glue (wasm-bindgen's
+// abort handler, see scripts/build-worker.sh) marks the instance terminated
+// and resets it on its next call into the wasm; and workers-rs's panic hook
+// sets `criticalError` in the state it shares with this module
+// (`__worker_init_state`), as a WebAssembly.RuntimeError seen here does, so
+// that the next call below starts a fresh instance (`__wbg_reset_state`)
+// before it runs, and logs it. The request that panicked fails; the next one
+// is answered normally. Objects built on the old instance (a SessionStore's
+// Rust half) are built again on the new one.
 //
 // `SessionStore` is declared `extends DurableObject`, which the runtime asks
 // of a class before it lets a stub call its methods (RPC): workers-rs 0.8's
