@@ -54,7 +54,7 @@ impl TokenUse {
 /// A row's `method` that takes every method (the app's backend's rows).
 pub const ANY_METHOD: &str = "*";
 
-/// What a route needs of the session store (`SESSIONS`, issue 10).
+/// What a route needs of the session store (`SESSIONS`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum StoreUse {
     /// Nothing checked before the handler (which may still use the store,
