@@ -6,7 +6,7 @@
 // shared machine the spread between runs is larger than the effects); every
 // round kept, the table shows their medians.
 //
-// Budget (the backend issue): what edge-login without the store adds over the
+// Budget: what edge-login without the store adds over the
 // direct call is at most what the floor adds + 1.0 ms; the store's check adds
 // about one object round trip, shown beside it as the p50 of /api/me with the
 // store minus without (a route whose only extra work is that check).
