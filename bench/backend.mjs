@@ -10,8 +10,13 @@
 // direct call is at most what the floor adds + 1.0 ms; the store's check adds
 // about one object round trip, shown beside it as the p50 of /api/me with the
 // store minus without (a route whose only extra work is that check).
+// Then a 100 MB upload through edge-login to the backend's echo, with the
+// resident memory of the Worker's workerd process before and at its peak:
+// the body streams through, so it stays flat (wrangler dev's own proxy, a
+// workerd process of its own, is not the Worker and is not counted).
 //
 //   node bench/backend.mjs [--quick]
+import { execFileSync } from 'node:child_process';
 import http from 'node:http';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -68,6 +73,59 @@ async function measure(baseUrl, pathname, headers) {
   }
 }
 
+const workerdPids = () => {
+  try {
+    return execFileSync('pgrep', ['-x', 'workerd']).toString().trim().split(/\s+/).filter(Boolean);
+  } catch {
+    return [];
+  }
+};
+const rssKb = (pid) => Number(execFileSync('ps', ['-o', 'rss=', '-p', pid]).toString().trim());
+
+// The Worker's workerd among those started since `before`: wrangler dev runs
+// the Worker in the one with an inspector.
+function workerPid(before) {
+  return workerdPids()
+    .filter((p) => !before.has(p))
+    .find((p) => execFileSync('ps', ['-o', 'args=', '-p', p]).toString().includes('--inspector-addr'));
+}
+
+async function uploadThrough(stack, pid, headers, megabytes = 100) {
+  const chunk = Buffer.alloc(1 << 20, 7);
+  let sent = 0;
+  const body = new ReadableStream({
+    pull(c) {
+      if (sent >= megabytes) return c.close();
+      sent += 1;
+      c.enqueue(chunk);
+    },
+  });
+  const before = rssKb(pid);
+  let peak = before;
+  const timer = setInterval(() => {
+    try {
+      peak = Math.max(peak, rssKb(pid));
+    } catch {
+      /* gone */
+    }
+  }, 100);
+  try {
+    const r = await fetch(`${stack.baseUrl}/api/echo`, {
+      method: 'POST',
+      headers: { ...headers, 'content-type': 'application/octet-stream' },
+      body,
+      duplex: 'half',
+    });
+    let back = 0;
+    for await (const part of r.body) back += part.length;
+    if (r.status !== 200 || Number(r.headers.get('x-body-length')) !== megabytes << 20 || back !== megabytes << 20)
+      throw new Error(`upload: ${r.status}, backend got ${r.headers.get('x-body-length')}, answer ${back} bytes`);
+  } finally {
+    clearInterval(timer);
+  }
+  return { megabytes, worker_rss_mb_before: before / 1024, worker_rss_mb_peak: peak / 1024 };
+}
+
 async function main() {
   mkdirSync(RESULTS, { recursive: true });
   const assets = mkdtempSync(path.join(os.tmpdir(), 'edge-login-bench-assets-'));
@@ -83,8 +141,10 @@ async function main() {
     // checks nothing, so either stack may call it).
     const port = await freePort();
     api = await startFlaskApi({ edgeLoginUrl: `http://127.0.0.1:${port}`, port: await freePort() });
+    const before = new Set(workerdPids());
     const withStore = await startStack({ mock, assets, port, sessions: true, backend: { api } });
     stacks.push(withStore);
+    const withStorePid = workerPid(before);
     const stateless = await startStack({ mock, assets, sessions: false, backend: { api } });
     stacks.push(stateless);
     const floor = await startStack({
@@ -119,6 +179,8 @@ async function main() {
     const m = Object.fromEntries(
       Object.entries(rounds).map(([k, list]) => [k, { p50_ms: median(list.map((r) => r.p50_ms)), p99_ms: median(list.map((r) => r.p99_ms)), rounds: list }]),
     );
+    say('a 100 MB upload through edge-login');
+    const upload = withStorePid ? await uploadThrough(withStore, withStorePid, await token(withStore)) : null;
     const add = (k) => m[k].p50_ms - m.direct.p50_ms;
     const result = {
       date: new Date().toISOString(),
@@ -130,6 +192,7 @@ async function main() {
       floor_adds_ms: add('floor'),
       store_adds_ms: m.edge_store.p50_ms - m.edge_stateless.p50_ms,
       store_check_ms: m.me_store.p50_ms - m.me_stateless.p50_ms,
+      upload,
     };
     result.holds = result.edge_adds_ms <= result.floor_adds_ms + 1.0;
     const f = (v) => v.toFixed(2);
@@ -137,6 +200,9 @@ async function main() {
     for (const p of paths) console.log(`${p.what.padEnd(46)} p50 ${f(m[p.key].p50_ms)} ms   p99 ${f(m[p.key].p99_ms)} ms`);
     console.log(`\nedge-login adds ${f(result.edge_adds_ms)} ms without the store; the floor adds ${f(result.floor_adds_ms)} ms; budget floor + 1.0 ms: ${result.holds ? 'holds' : 'BROKEN'}`);
     console.log(`the store adds ${f(result.store_adds_ms)} ms to a forwarded request; its check on /api/me: ${f(result.store_check_ms)} ms`);
+    if (upload) {
+      console.log(`a ${upload.megabytes} MB upload through edge-login: the Worker's workerd ${f(upload.worker_rss_mb_before)} MB before, ${f(upload.worker_rss_mb_peak)} MB at its peak`);
+    } else console.log("a 100 MB upload: the Worker's workerd process not found, not measured");
     writeFileSync(path.join(RESULTS, 'backend.json'), JSON.stringify(result, null, 2) + '\n');
     console.log('\nJSON: bench/results/backend.json');
   } finally {
