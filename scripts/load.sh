@@ -3,10 +3,12 @@
 #  1. the token check: 100,000 POST /reauth through wrk, a mix of valid,
 #     expired and tampered session tokens, every answer checked against its
 #     token, without the store (tests/load/run.mjs, tests/load/reauth.lua);
-#  2. the store's soak: 2,000 sign-ins by 200 users, then 100,000 /reauth and
-#     /api/me with sign-outs mixed in, every answer checked against what was
-#     ended before it was sent, and the persisted store holding exactly the
-#     live sessions at the end (tests/load/soak.mjs; SOAK_* in its header).
+#  2. the store's soak: 2,000 sign-ins by 200 users, then 100,000 /reauth,
+#     /api/me and /api/whoami forwarded to the app's backend (examples/
+#     worker-api as BACKEND), with sign-outs mixed in, every answer checked
+#     against what was ended before it was sent, and the persisted store
+#     holding exactly the live sessions at the end (tests/load/soak.mjs;
+#     SOAK_* in its header).
 #
 #   LOAD_PART=reauth | soak bash scripts/load.sh   # one of the two only
 #

@@ -2,6 +2,7 @@
 //! runtime's Request into `http::RequestHead` + a lazy body, hands them to
 //! `routes::handle`, and turns the answer back; everything else is plain Rust.
 
+mod backend;
 mod fetch_client;
 mod js;
 mod platform;
@@ -11,7 +12,7 @@ mod session_stub;
 
 use crate::config::Config;
 use crate::http::error::{ApiError, RouteError};
-use crate::http::request_url::origin_and_path;
+use crate::http::request_url::{origin_and_path, query};
 use crate::http::{RequestHead, Response as PlainResponse};
 use crate::routes::{self, Audit, Outcome};
 use platform::{EdgeBody, EdgePlatform};
@@ -30,6 +31,7 @@ fn start() {
 async fn fetch(req: web_sys::Request, env: Env, ctx: Context) -> Result<web_sys::Response> {
     let outcome = match answer(req, &env, &ctx).await {
         Ok(Answer::Assets(response)) => return Ok(response),
+        Ok(Answer::Backend(response)) => return Ok(response),
         Ok(Answer::Api(outcome)) => outcome,
         // Whatever the runtime throws still gets the contract's JSON answer.
         Err(e) => failure(e),
@@ -49,8 +51,35 @@ async fn fetch(req: web_sys::Request, env: Env, ctx: Context) -> Result<web_sys:
     }
 }
 
+/// Only in the build tests/e2e/panic.test.mjs runs (cargo feature
+/// `panic-probe`; never in build/). Every request takes a borrow that
+/// `GET /api/panic-probe` panics while holding: with panic = "abort" nothing
+/// gives it back, as a panic halfway through an update leaves the instance's
+/// memory. So only a fresh instance can answer the next request.
+#[cfg(feature = "panic-probe")]
+mod panic_probe {
+    use std::cell::RefCell;
+
+    const PATH: &str = "/api/panic-probe";
+
+    thread_local! {
+        static HELD: RefCell<()> = const { RefCell::new(()) };
+    }
+
+    pub(super) fn check(path: &str) {
+        HELD.with(|held| {
+            let _held = held.borrow_mut();
+            if path == PATH {
+                panic!("panic probe: {PATH}");
+            }
+        });
+    }
+}
+
 enum Answer {
     Assets(web_sys::Response),
+    /// The app's backend's answer, streamed through.
+    Backend(web_sys::Response),
     Api(Outcome),
 }
 
@@ -72,6 +101,8 @@ async fn answer(req: web_sys::Request, env: &Env, ctx: &Context) -> Result<Answe
     let url = req.url();
     let (origin, path) = origin_and_path(&url)
         .ok_or_else(|| worker::Error::RustError(format!("not an absolute URL: {url}")))?;
+    #[cfg(feature = "panic-probe")]
+    panic_probe::check(path);
     if !routes::api_path::<EdgePlatform>(path) {
         // Only reached if the assets layer hands a request to the Worker
         // (run_worker_first lists just the API paths).
@@ -84,6 +115,7 @@ async fn answer(req: web_sys::Request, env: &Env, ctx: &Context) -> Result<Answe
     let head = RequestHead {
         method: req.method(),
         path: path.to_string(),
+        query: query(&url).to_string(),
         origin: origin.to_string(),
         content_type: header("content-type"),
         authorization: header("authorization"),
@@ -93,9 +125,16 @@ async fn answer(req: web_sys::Request, env: &Env, ctx: &Context) -> Result<Answe
     };
     let config = config(env);
     let platform = EdgePlatform::new(env, ctx);
-    Ok(Answer::Api(
-        routes::handle(&platform, &config, &head, EdgeBody(req)).await,
-    ))
+    let outcome = routes::handle(&platform, &config, &head, EdgeBody(req)).await;
+    if outcome.response.from_backend {
+        if let Some(upstream) = platform.take_upstream() {
+            return Ok(Answer::Backend(backend::answer(
+                &upstream,
+                &outcome.response.headers,
+            )?));
+        }
+    }
+    Ok(Answer::Api(outcome))
 }
 
 thread_local! {
@@ -108,9 +147,13 @@ thread_local! {
 fn config(env: &Env) -> Rc<Config> {
     CONFIG.with(|cell| {
         cell.get_or_init(|| {
-            Rc::new(Config::from_lookup(|name| {
-                env.var(name).ok().map(|v| v.to_string())
-            }))
+            let config = Config::from_lookup(|name| env.var(name).ok().map(|v| v.to_string()));
+            // A service binding is no text: the lookup cannot see it.
+            Rc::new(if env.service("BACKEND").is_ok() {
+                config.with_backend_service()
+            } else {
+                config
+            })
         })
         .clone()
     })

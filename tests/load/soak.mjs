@@ -1,6 +1,8 @@
 // The store's soak (`make load`, after the /reauth run): 2,000 real sign-ins
 // by 200 users through the Google stand-in, then 100,000 checked requests
-// (POST /reauth and GET /api/me) on their sessions with sign-outs mixed in
+// (POST /reauth, GET /api/me, and GET /api/whoami forwarded to the app's
+// backend, examples/worker-api bound as BACKEND) on their sessions with
+// sign-outs mixed in
 // (POST /logout, DELETE /auth/sessions/{id}, DELETE /auth/sessions), all
 // against `wrangler dev` with the SESSIONS store, and every answer checked:
 //   - a session whose ending had answered before the request was sent must
@@ -56,7 +58,7 @@ async function pool(n, next) {
 // ending: {sentAt, answeredAt} of the request that ended it (logout, end one, end all).
 const sessions = []; // {sid, token, user, ending}
 const byUser = new Map(); // sub -> sessions
-const stats = { statuses: {}, wrong: 0, raced: 0, examples: [], checked: 0, fiveXX: 0, errors: 0, endings: 0 };
+const stats = { kinds: {}, statuses: {}, wrong: 0, raced: 0, examples: [], checked: 0, fiveXX: 0, errors: 0, endings: 0 };
 
 function tally(status) {
   stats.statuses[status] = (stats.statuses[status] ?? 0) + 1;
@@ -82,12 +84,18 @@ async function timed(fn) {
 /** Checks one answer about session `s`, sent at `sentAt`, answered at `answeredAt`. */
 function judge(s, kind, r, sentAt, answeredAt) {
   stats.checked++;
+  stats.kinds[kind] = (stats.kinds[kind] ?? 0) + 1;
   tally(r.status);
   const endedBefore = s.ending?.answeredAt !== undefined && s.ending.answeredAt < sentAt;
   const liveThroughout = s.ending === undefined || s.ending.sentAt > answeredAt;
   const accepted =
     r.status === 200 &&
-    (kind === 'reauth' ? r.body?.auth_token === s.token && r.body?.user_info?.sub === s.user.sub : r.body?.user_info?.sub === s.user.sub);
+    {
+      reauth: () => r.body?.auth_token === s.token && r.body?.user_info?.sub === s.user.sub,
+      me: () => r.body?.user_info?.sub === s.user.sub,
+      // The backend answers with the user edge-login vouched for.
+      forwarded: () => r.body?.user === s.user.sub,
+    }[kind]();
   const refused = r.status === 401 && r.body?.error === 'session_ended';
   if (endedBefore && !refused) wrong(`${kind} of an ended session answered ${r.status} ${r.text.slice(0, 120)}`);
   else if (liveThroughout && !accepted) wrong(`${kind} of a live session answered ${r.status} ${r.text.slice(0, 120)}`);
@@ -105,7 +113,14 @@ let stack;
 let failed = false;
 try {
   console.error('==> starting wrangler dev with the session store and the Google stand-in');
-  stack = await startStack({ assets, persistTo, sessions: true, logLevel: 'warn', rateLimit: { limit: 100_000, period: 60 } });
+  stack = await startStack({
+    assets,
+    persistTo,
+    sessions: true,
+    backendWorker: true,
+    logLevel: 'warn',
+    rateLimit: { limit: 100_000, period: 60 },
+  });
 
   // -------------------------------------------------------- 2,000 sign-ins by 200 users
   const baseUser = { ...stack.mock.user };
@@ -189,13 +204,14 @@ try {
     if (sent >= REQUESTS) return undefined;
     const n = sent++;
     const s = sessions[n % sessions.length];
-    const kind = n % 5 < 3 ? 'reauth' : 'me';
+    const kind = ['reauth', 'reauth', 'me', 'forwarded', 'forwarded'][n % 5];
     return async () => {
       if (n > 0 && n % SIGNOUT_EVERY === 0) await ending(n);
-      const go =
-        kind === 'reauth'
-          ? () => request(stack, 'POST', '/reauth', { json: { auth_token: s.token } })
-          : () => request(stack, 'GET', '/api/me', { headers: bearer(s.token) });
+      const go = {
+        reauth: () => request(stack, 'POST', '/reauth', { json: { auth_token: s.token } }),
+        me: () => request(stack, 'GET', '/api/me', { headers: bearer(s.token) }),
+        forwarded: () => request(stack, 'GET', '/api/whoami', { headers: bearer(s.token) }),
+      }[kind];
       const { r, sentAt, answeredAt } = await timed(go);
       if (r) judge(s, kind, r, sentAt, answeredAt);
     };
@@ -227,7 +243,8 @@ print(json.dumps(ids))
 
   console.log('\n==> results');
   console.log(`sign-ins:        ${sessions.length} of ${SIGNINS} by ${byUser.size} users in ${signInSecs.toFixed(1)} s`);
-  console.log(`requests:        ${stats.checked} checked (/reauth and /api/me), ${stats.endings} endings, in ${runSecs.toFixed(1)} s (${((stats.checked + stats.endings) / runSecs).toFixed(0)} requests/s, ${CONCURRENCY} at once)`);
+  const kinds = Object.entries(stats.kinds).map(([k, n]) => `${k} ${n}`).join(', ');
+  console.log(`requests:        ${stats.checked} checked (${kinds}), ${stats.endings} endings, in ${runSecs.toFixed(1)} s (${((stats.checked + stats.endings) / runSecs).toFixed(0)} requests/s, ${CONCURRENCY} at once)`);
   console.log(`by status:       ${Object.entries(stats.statuses).sort().map(([s, n]) => `${s}: ${n}`).join(', ')}`);
   console.log(`sessions ended:  ${sessions.length - live.length}; live at the end: ${live.length}`);
   console.log(`raced endings:   ${stats.raced} answers to requests in flight while their session ended (either answer right)`);

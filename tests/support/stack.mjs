@@ -1,14 +1,14 @@
 // Test harness: the Google stand-in + `wrangler dev` running the already built
-// Worker (build/worker/shim.mjs) and frontend (frontend/dist), with the
-// bindings a test wants. Used by tests/e2e, tests/browser and the benchmark.
+// Worker (src/edge/entry.mjs with build/) and frontend (frontend/dist), with
+// the bindings a test wants. Used by tests/e2e, tests/browser and the benchmark.
 //
 //   import { startStack, signIn } from '../support/stack.mjs';
 //   const stack = await startStack({ vars: { MAX_TOKEN_AGE: '5' } });
 //   const { status, body } = await signIn(stack);
 //   await stack.stop();
 //
-// Nothing is rebuilt: build first (scripts/build-worker.sh, npm --prefix
-// frontend run build). Each stack gets its own temporary config dir (a
+// Nothing is rebuilt: build first (scripts/build-worker.sh,
+// scripts/build-frontend.sh). Each stack gets its own temporary config dir (a
 // wrangler.toml derived from the repo's, with absolute paths, without [build]),
 // its own .dev.vars (the secrets), its own --persist-to dir and free ports.
 
@@ -22,6 +22,7 @@ import { fileURLToPath } from 'node:url';
 import { deflateSync, inflateSync } from 'node:zlib';
 import { startMockGoogle, s256 } from '../mock-oidc/server.mjs';
 import { python } from './python.mjs';
+import { newAssertionKey, startFlaskApi } from './flask-api.mjs';
 
 export const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const COOKIE_NAME = '__Host-edge-login';
@@ -90,8 +91,8 @@ function deriveConfig({ main, assetsDir, vars, rateLimit, name, sessions = true,
     }
     if (hdr === '[build]' || hdr === '[[ratelimits]]' || hdr?.startsWith('[ratelimits') || hdr?.startsWith('[build.')) continue;
     if (hdr?.startsWith('[env.')) continue; // environments are not for tests
-    // sessions (issue 10): without the SESSIONS binding and its migration the
-    // Worker is stateless (CONTRACT.md "Sessions").
+    // Without the SESSIONS binding and its migration the Worker is
+    // stateless (CONTRACT.md "Sessions").
     if (!sessions && (hdr === '[[durable_objects.bindings]]' || hdr === '[[migrations]]')) continue;
     let lines = sec.lines;
     if (hdr === null) {
@@ -195,7 +196,7 @@ async function waitUntilUp(baseUrl, child, logs, timeoutMs, { readyLine = true }
  *        false: none (also the default when vars.GOOGLE_TOKEN_URL is given).
  * @param {{limit:number, period?:number}|false} [o.rateLimit={limit:10000, period:60}]
  *        the LOGIN_LIMITER binding; false omits it.
- * @param {string} [o.main]     the Worker entry (default $EDGE_LOGIN_WORKER or build/worker/shim.mjs)
+ * @param {string} [o.main]     the Worker entry (default $EDGE_LOGIN_WORKER or src/edge/entry.mjs)
  * @param {string} [o.assets]   the assets dir (default $EDGE_LOGIN_ASSETS or frontend/dist)
  * @param {number} [o.port]     fixed port for wrangler dev (default: a free one)
  * @param {number} [o.timeoutMs=90000]
@@ -208,6 +209,14 @@ async function waitUntilUp(baseUrl, child, logs, timeoutMs, { readyLine = true }
  *        test can make throw or hang).
  * @param {string} [o.persistTo] wrangler's --persist-to dir (default: a new one in
  *        the stack's temporary dir); the same dir again is a restart with the state kept.
+ * @param {boolean|object} [o.backend] the app's backend: examples/flask-api started
+ *        on a free port (or `backend.api`, one already running, kept running by
+ *        stop()), BACKEND_URL pointing at it, ASSERTION_KEY a new key (or
+ *        `backend.key`), `backend.fallbacks` as ASSERTION_KEY_FALLBACKS. The stack
+ *        then has `api` and `assertionKey`.
+ * @param {boolean} [o.backendWorker] the app's backend as a Worker: examples/worker-api
+ *        bound as BACKEND (a [[services]] entry) and run by the same `wrangler dev`
+ *        (a second -c config).
  */
 export async function startStack(o = {}) {
   // A free port is picked, then bound by workerd a few seconds later; on a
@@ -261,7 +270,26 @@ async function startStackOnce(o) {
   mkdirSync(persist, { recursive: true });
   const name = 'edge-login';
   const sessions = o.sessions ?? process.env.EDGE_LOGIN_SESSIONS !== 'off';
-  const { toml, vars } = deriveConfig({
+  const port = o.port ?? (await freePort());
+
+  // The app's backend knows the Worker's origin (its issuer and JWKS) before
+  // the Worker starts, and the Worker its URL.
+  let api = null;
+  let ownApi = false;
+  let assertionKey;
+  if (o.backend) {
+    const b = typeof o.backend === 'object' ? o.backend : {};
+    api = b.api ?? null;
+    if (!api) {
+      api = await startFlaskApi({ edgeLoginUrl: `http://127.0.0.1:${port}`, port: await freePort(), audience: b.audience });
+      ownApi = true;
+    }
+    assertionKey = b.key ?? newAssertionKey();
+    defaults.BACKEND_URL = api.url;
+    secrets.ASSERTION_KEY ??= assertionKey;
+    if (b.fallbacks) secrets.ASSERTION_KEY_FALLBACKS ??= b.fallbacks.join(',');
+  }
+  let { toml, vars } = deriveConfig({
     main,
     assetsDir,
     vars: { ...defaults, ...o.vars },
@@ -270,6 +298,7 @@ async function startStackOnce(o) {
     sessions,
     sessionsClass: o.sessionsClass,
   });
+  if (o.backendWorker) toml += '\n[[services]]\nbinding = "BACKEND"\nservice = "edge-login-notes-api"\n';
   writeFileSync(path.join(dir, 'wrangler.toml'), toml);
   const devVars = Object.entries(secrets)
     .filter(([, v]) => v !== undefined && v !== null)
@@ -277,11 +306,11 @@ async function startStackOnce(o) {
     .join('\n');
   writeFileSync(path.join(dir, '.dev.vars'), devVars + '\n');
 
-  const port = o.port ?? (await freePort());
   const inspectorPort = await freePort();
   const args = [
     'dev',
     '--config', path.join(dir, 'wrangler.toml'),
+    ...(o.backendWorker ? ['--config', path.join(REPO, 'examples', 'worker-api', 'wrangler.toml')] : []),
     '--ip', '127.0.0.1',
     '--port', String(port),
     '--inspector-port', String(inspectorPort),
@@ -353,6 +382,7 @@ async function startStackOnce(o) {
         /* gone */
       }
       if (ownMock) await mock.stop();
+      if (ownApi) await api.stop();
       if (!o.keepDir) rmSync(dir, { recursive: true, force: true });
     })();
     return stopped;
@@ -373,6 +403,8 @@ async function startStackOnce(o) {
     origin: baseUrl,
     redirectUri: `${baseUrl}/torii/redirect.html`,
     mock,
+    api,
+    assertionKey,
     vars,
     secrets,
     sessions,
