@@ -1,9 +1,9 @@
 // Where the Worker's CPU goes: a V8 CPU profile of the Worker isolate (the
 // Worker and its Durable Objects share it) under `wrangler dev`, taken
 // through wrangler's inspector while sign-ins run against the Google
-// stand-in, summed by function (self time). This found the two costs issue
-// 10's budgets were missing by: the stub `fetch` to the session store, and a
-// cold state object opened on most sign-ins.
+// stand-in, summed by function (self time): where to look when a budget is
+// missed (it is how the cost of a stub `fetch` to the session store, and of a
+// cold object opened on most sign-ins, were found).
 //
 //   node bench/profile.mjs            (Node >= 22: it needs WebSocket)
 // env: N=100              sign-ins while profiling

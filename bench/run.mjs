@@ -1,8 +1,9 @@
 // The benchmark's measuring half (scripts/bench.sh builds first and runs the
 // criterion bench, then this): wasm size, start-up, the first request after
 // `wrangler dev` is ready, /reauth throughput against a trivial route, and
-// /login's own time on top of the Google stand-in. Prints the table of issue
-// 5's budgets and writes every figure to bench/results/ (JSON).
+// /login's own time on top of the Google stand-in. Prints the table of the
+// budgets (README.md, "Performance") and writes every figure to
+// bench/results/ (JSON).
 //
 //   node bench/run.mjs [--quick]
 // env: BENCH_NODE  a Node (>= 22) able to compile the module, for the start-up
@@ -26,12 +27,12 @@ const WASM = path.join(REPO, 'build', 'index_bg.wasm');
 const QUICK = process.argv.includes('--quick') || process.env.BENCH_QUICK === '1';
 
 const BUDGETS = {
-  // issue 10: 215 KB with the session store in the module
+  // 215 KB: the module holds the session store as well
   wasm_gzip_bytes: 215_000,
   unsign_ns: 3_000,
   reauth_ratio: 0.9,
-  // issue 10: /reauth with the store (one Durable Object call) at least 70 %
-  // of GET /auth/config; /login's own time with the store at most 4 ms
+  // /reauth with the store (one Durable Object call) at least 70 % of
+  // GET /auth/config; /login's own time with the store at most 4 ms
   reauth_store_ratio: 0.7,
   login_own_ms_p50: 4,
   startup_ms: 10,
@@ -438,8 +439,8 @@ const LOGIN_WORKERS = [
   { key: 'login_floor', what: 'the JavaScript floor', options: { sessions: false, main: path.join(HERE, 'floor-worker.mjs') } },
 ];
 
-// Each Worker on a fresh `wrangler dev` (a fresh isolate, as issue 5
-// measured), LOGIN_ROUNDS times, the order turned by one each round: on a
+// Each Worker on a fresh `wrangler dev` (a fresh isolate, as a deploy
+// starts), LOGIN_ROUNDS times, the order turned by one each round: on a
 // shared machine one measurement per Worker moved by ±2 ms between runs, and
 // Workers measured once each would be ranked partly by when they ran. Every
 // round's figure is kept; the table shows their median.
