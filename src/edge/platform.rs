@@ -2,11 +2,14 @@
 
 use super::fetch_client::FetchClient;
 use super::session_stub::StubTransport;
+use super::webcrypto::WebCryptoVerifier;
 use crate::http::request_body::{self, BoundedBody, Next};
+use crate::providers::oidc::OidcCache;
 use crate::routes::{Body, BodyError, Platform};
 use sha2::{Digest, Sha256};
 use std::cell::RefCell;
 use std::collections::HashMap;
+use std::rc::Rc;
 use worker::js_sys::{self, Reflect, Uint8Array};
 use worker::wasm_bindgen::prelude::wasm_bindgen;
 use worker::wasm_bindgen::{JsCast, JsValue};
@@ -18,6 +21,7 @@ pub struct EdgePlatform<'a> {
     limiter: Option<Limiter>,
     store: Option<StubTransport>,
     ctx: &'a Context,
+    oidc_cache: Rc<OidcCache>,
 }
 
 impl<'a> EdgePlatform<'a> {
@@ -30,6 +34,7 @@ impl<'a> EdgePlatform<'a> {
                 .map(JsCast::unchecked_into),
             store: StubTransport::from_env(env),
             ctx,
+            oidc_cache: OIDC_CACHE.with(Rc::clone),
         }
     }
 }
@@ -56,6 +61,9 @@ async fn limit(limiter: &Limiter, key: &str) -> Result<bool, JsValue> {
 }
 
 thread_local! {
+    // The OpenID Connect provider's discovery document and keys: fetched
+    // once per isolate, as the bindings are read.
+    static OIDC_CACHE: Rc<OidcCache> = Rc::new(OidcCache::default());
     // Spent sign-in states this isolate has seen, with when they expire.
     static SPENT: RefCell<HashMap<String, u64>> = RefCell::new(HashMap::new());
 }
@@ -66,6 +74,15 @@ impl Platform for EdgePlatform<'_> {
 
     fn store(&self) -> Option<&StubTransport> {
         self.store.as_ref()
+    }
+
+    type Verifier = WebCryptoVerifier;
+    fn verifier(&self) -> &WebCryptoVerifier {
+        &WebCryptoVerifier
+    }
+
+    fn oidc_cache(&self) -> &OidcCache {
+        &self.oidc_cache
     }
 
     fn http(&self) -> &FetchClient {

@@ -15,6 +15,33 @@ pub struct Claims {
     pub hd: Option<String>,
 }
 
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum Flag {
+    Bool(bool),
+    // Some Google answers have carried "true" as a string.
+    Text(String),
+}
+
+fn is_true(flag: Option<&Flag>) -> bool {
+    matches!(flag, Some(Flag::Bool(true))) || matches!(flag, Some(Flag::Text(t)) if t == "true")
+}
+
+/// The `email` of a JSON object (a userinfo answer, a token's `user_info`)
+/// and whether its `email_verified` is true; `None` when `email` is there
+/// but not a string, or the text is not an object.
+pub fn verified_email_of(json: &str) -> Option<(Option<String>, bool)> {
+    #[derive(Deserialize)]
+    struct Contact {
+        #[serde(default)]
+        email: Option<String>,
+        #[serde(default)]
+        email_verified: Option<Flag>,
+    }
+    let c: Contact = serde_json::from_str(json).ok()?;
+    Some((c.email, is_true(c.email_verified.as_ref())))
+}
+
 /// How far past its `exp` an id_token is still taken, for clock skew.
 pub const EXP_LEEWAY_SECS: u64 = 60;
 
@@ -34,13 +61,6 @@ pub fn read_id_token(
     enum Audience {
         One(String),
         Many(Vec<String>),
-    }
-    #[derive(Deserialize)]
-    #[serde(untagged)]
-    enum Flag {
-        Bool(bool),
-        // Some Google answers have carried "true" as a string.
-        Text(String),
     }
     /// `exp` as JWT's NumericDate (a JSON number, maybe with a fraction), or
     /// anything else, so that a non-numeric `exp` is told apart from claims
@@ -105,8 +125,7 @@ pub fn read_id_token(
     Ok(Claims {
         sub: raw.sub,
         email: raw.email,
-        email_verified: matches!(raw.email_verified, Some(Flag::Bool(true)))
-            || matches!(&raw.email_verified, Some(Flag::Text(t)) if t == "true"),
+        email_verified: is_true(raw.email_verified.as_ref()),
         hd: raw.hd,
     })
 }
