@@ -2,7 +2,8 @@
 //! Auth0, Keycloak, GitLab, …): `{OIDC_ISSUER}/.well-known/openid-configuration`
 //! gives the endpoints, its `issuer` must be `OIDC_ISSUER`; it and the JWKS
 //! are fetched once per isolate (`OidcCache`), an unknown `kid` fetching the
-//! keys again at most once a minute. The id_token's signature is checked
+//! keys again at most once a minute (the first fetch does not count: a
+//! rotation right after it is still picked up). The id_token's signature is checked
 //! (`jws`), then `iss`, `aud`, `azp` and `exp` as for Google. `user_info`
 //! is the userinfo answer (or the id_token's claims when the provider has no
 //! userinfo endpoint) with `"provider": "oidc"`.
@@ -16,7 +17,7 @@ use crate::config::{endpoint, OidcSettings};
 use base64::Engine as _;
 use oauth2::{AsyncHttpClient, AuthType};
 use serde::Deserialize;
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
 /// What the consent screen is asked for.
@@ -56,11 +57,12 @@ impl Discovery {
 }
 
 /// What one isolate remembers of the provider: the discovery document and
-/// the JWKS, with when the keys were last fetched.
+/// the JWKS, with when an unknown `kid` last made us fetch the keys again.
 #[derive(Debug, Default)]
 pub struct OidcCache {
     discovery: RefCell<Option<(String, Rc<Discovery>)>>,
-    jwks: RefCell<Option<(Rc<Jwks>, u64)>>,
+    jwks: RefCell<Option<Rc<Jwks>>>,
+    refetched_at: Cell<Option<u64>>,
 }
 
 pub struct Oidc<'a, V> {
@@ -122,12 +124,7 @@ impl<V: JwsVerifier> Oidc<'_, V> {
         Ok(d)
     }
 
-    async fn fetch_jwks<C>(
-        &self,
-        http: &C,
-        jwks_uri: &str,
-        now: u64,
-    ) -> Result<Rc<Jwks>, ProviderError>
+    async fn fetch_jwks<C>(&self, http: &C, jwks_uri: &str) -> Result<Rc<Jwks>, ProviderError>
     where
         C: for<'c> AsyncHttpClient<'c>,
     {
@@ -142,12 +139,13 @@ impl<V: JwsVerifier> Oidc<'_, V> {
         let jwks: Jwks =
             serde_json::from_str(raw.get()).map_err(|_| upstream("JWKS is malformed"))?;
         let jwks = Rc::new(jwks);
-        *self.cache.jwks.borrow_mut() = Some((jwks.clone(), now));
+        *self.cache.jwks.borrow_mut() = Some(jwks.clone());
         Ok(jwks)
     }
 
-    /// The key for `parsed`: from the isolate's JWKS, else from a fresh one
-    /// when the last fetch is a minute old or more.
+    /// The key for `parsed`: from the isolate's JWKS (fetched the first
+    /// time), else from a fresh one unless an unknown `kid` already made us
+    /// fetch it less than a minute ago.
     async fn key_for<C>(
         &self,
         http: &C,
@@ -159,21 +157,23 @@ impl<V: JwsVerifier> Oidc<'_, V> {
         C: for<'c> AsyncHttpClient<'c>,
     {
         let cached = self.cache.jwks.borrow().clone();
-        let stale_ok = match &cached {
-            Some((jwks, fetched_at)) => {
-                if let Some(key) = jws::find_key(jwks, parsed) {
-                    return Ok(key);
-                }
-                now.saturating_sub(*fetched_at) >= JWKS_REFETCH_SECS
+        if let Some(jwks) = cached {
+            if let Some(key) = jws::find_key(&jwks, parsed) {
+                return Ok(key);
             }
-            None => true,
-        };
-        if !stale_ok {
-            return Err(upstream(
-                "id_token names no key of the JWKS (fetched again less than a minute ago)",
-            ));
+            let recently = self
+                .cache
+                .refetched_at
+                .get()
+                .is_some_and(|at| now.saturating_sub(at) < JWKS_REFETCH_SECS);
+            if recently {
+                return Err(upstream(
+                    "id_token names no key of the JWKS (fetched again less than a minute ago)",
+                ));
+            }
+            self.cache.refetched_at.set(Some(now));
         }
-        let jwks = self.fetch_jwks(http, jwks_uri, now).await?;
+        let jwks = self.fetch_jwks(http, jwks_uri).await?;
         jws::find_key(&jwks, parsed).ok_or_else(|| upstream("id_token names no key of the JWKS"))
     }
 

@@ -83,6 +83,7 @@ fn signed_in(config: &Config) -> (FakePlatform, Outcome) {
 // routes and checks (issue 10), hardening (issue 11), the route table.
 mod hardening;
 mod order;
+mod providers;
 mod restore;
 mod sessions;
 mod signin;
