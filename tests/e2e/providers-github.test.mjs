@@ -93,7 +93,7 @@ describe('a sign-in with GitHub', () => {
     }
   });
 
-  it('two GitHub accounts with one address are two users; Google with it is a third', T, async () => {
+  it('two GitHub accounts with one address are two users', T, async () => {
     const a = await withGitHub();
     github.user = { ...github.user, id: 99, login: 'copycat' };
     const b = await withGitHub();

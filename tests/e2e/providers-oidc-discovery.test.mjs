@@ -39,12 +39,11 @@ describe('discovery', () => {
       const config = await request(stack, 'GET', '/auth/config');
       expectError(config, 502, 'upstream_error');
       issuer.clearSeen();
-      // The sign-in cannot even start at the provider; /login is refused too.
-      const r = await request(stack, 'POST', '/login', {
-        json: { authorizationCode: 'x', provider: OIDC, state: 's' },
-      });
-      expectError(r, 400, 'invalid_state');
-      assert.equal(issuer.seen.length, 0);
+      // A code got at the stand-in all the same is never sent to it.
+      const r = await signIn(stack, { provider: OIDC });
+      expectError(r, 502, 'upstream_error');
+      assert.doesNotMatch(r.body.message, /Google/);
+      assert.equal(issuer.seen.length, 0, 'no token request');
     });
   });
 
