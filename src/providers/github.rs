@@ -8,6 +8,7 @@ use super::userinfo::get_json;
 use super::{Claims, ClientConfig, Code, Exchanged, Kind, Provider, ProviderError};
 use crate::config::GitHubSettings;
 use futures_util::future::join;
+use oauth2::http::header::{self, ACCEPT, AUTHORIZATION, CONTENT_TYPE};
 use oauth2::url::form_urlencoded;
 use oauth2::{AccessToken, AsyncHttpClient, HttpRequest};
 use serde::{Deserialize, Serialize};
@@ -77,8 +78,8 @@ impl GitHub<'_> {
         oauth2::http::Request::builder()
             .method(oauth2::http::Method::POST)
             .uri(s.token_url.as_str())
-            .header("accept", "application/json")
-            .header("content-type", "application/x-www-form-urlencoded")
+            .header(ACCEPT, "application/json")
+            .header(CONTENT_TYPE, "application/x-www-form-urlencoded")
             .body(form.finish().into_bytes())
             .map_err(|_| ProviderError::BadEndpoint("GITHUB_TOKEN_URL"))
     }
@@ -140,9 +141,9 @@ impl Provider for GitHub<'_> {
         let token = self.access_token(http, code).await?;
         let bearer = format!("Bearer {}", token.secret());
         let headers = [
-            ("authorization", bearer.as_str()),
-            ("accept", API_ACCEPT),
-            ("user-agent", USER_AGENT),
+            (AUTHORIZATION, bearer.as_str()),
+            (ACCEPT, API_ACCEPT),
+            (header::USER_AGENT, USER_AGENT),
         ];
         let api = &self.settings.api_url;
         let (user_url, emails_url) = (format!("{api}/user"), format!("{api}/user/emails"));

@@ -15,6 +15,7 @@ use super::userinfo::{check_userinfo_subject, fetch_userinfo, get_json, minify_j
 use super::{verified_email_of, ClientConfig, Code, Exchanged, Kind, Provider, ProviderError};
 use crate::config::{endpoint, OidcSettings};
 use base64::Engine as _;
+use oauth2::http::header::ACCEPT;
 use oauth2::{AsyncHttpClient, AuthType};
 use serde::Deserialize;
 use std::cell::{Cell, RefCell};
@@ -94,7 +95,7 @@ impl<V: JwsVerifier> Oidc<'_, V> {
         let raw = get_json(
             http,
             &url,
-            &[("accept", "application/json")],
+            &[(ACCEPT, "application/json")],
             "OpenID Connect discovery",
             "OIDC_ISSUER",
         )
@@ -131,7 +132,7 @@ impl<V: JwsVerifier> Oidc<'_, V> {
         let raw = get_json(
             http,
             jwks_uri,
-            &[("accept", "application/json")],
+            &[(ACCEPT, "application/json")],
             "JWKS",
             "OIDC_ISSUER",
         )
