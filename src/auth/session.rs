@@ -43,25 +43,33 @@ impl Account {
         ) else {
             return Account::default();
         };
-        if fields
+        let [provider, sub, id, email, hd] = fields;
+        // Google's userinfo has no `provider`: a token without one is
+        // Google's, as every token made before other providers existed.
+        let kind = match &provider {
+            Field::Absent => Kind::Google,
+            Field::Text(name) => match Kind::from_name(name) {
+                Some(kind) if kind != Kind::Google => kind,
+                _ => return Account::default(),
+            },
+            _ => return Account::default(),
+        };
+        // `id` and `hd` are Google's; another provider's may be anything.
+        let read = match kind {
+            Kind::Google => [&sub, &id, &email, &hd].to_vec(),
+            Kind::GitHub | Kind::Oidc => [&sub, &email].to_vec(),
+        };
+        if read
             .iter()
             .any(|f| !matches!(f, Field::Absent | Field::Text(_)))
         {
             return Account::default();
         }
-        let [provider, sub, id, email, hd] = fields.map(|f| match f {
+        let text = |f: Field| match f {
             Field::Text(s) => Some(s),
             _ => None,
-        });
-        // Google's userinfo has no `provider`: a token without one is
-        // Google's, as every token made before other providers existed.
-        let kind = match provider.as_deref() {
-            None => Kind::Google,
-            Some(name) => match Kind::from_name(name) {
-                Some(kind) if kind != Kind::Google => kind,
-                _ => return Account::default(),
-            },
         };
+        let (sub, id, email, hd) = (text(sub), text(id), text(email), text(hd));
         let sub = match kind {
             Kind::Google => sub.or(id),
             Kind::GitHub | Kind::Oidc => sub,

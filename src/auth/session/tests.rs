@@ -279,3 +279,19 @@ fn an_oidc_email_counts_only_when_verified() {
     assert_eq!(Account::of(&raw(unverified)).email, None);
     assert_eq!(Account::of(&raw(silent)).email, None);
 }
+
+#[test]
+fn another_providers_id_and_hd_may_be_anything() {
+    let oidc = raw(
+        r#"{"provider":"oidc","sub":"s1","id":12,"hd":{"x":1},"email":"g@corp.example","email_verified":true}"#,
+    );
+    let account = Account::of(&oidc);
+    assert_eq!(account.user.as_deref(), Some("oidc:s1"));
+    assert_eq!(account.email.as_deref(), Some("g@corp.example"));
+    assert_eq!(account.hd, None);
+    // Google's own must still be strings.
+    assert_eq!(
+        Account::of(&raw(r#"{"sub":"1","id":12}"#)),
+        Account::default()
+    );
+}
