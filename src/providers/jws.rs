@@ -7,7 +7,9 @@
 use super::ProviderError;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD as B64;
 use base64::Engine as _;
+use crate::json_object::{self, Field};
 use serde::{Deserialize, Serialize};
+use serde_json::value::RawValue;
 
 /// The algorithms an id_token may be signed with.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -43,31 +45,71 @@ impl Alg {
 }
 
 /// A public key as a JWK (RFC 7517), its members base64url as sent.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Jwk {
     pub kty: String,
-    #[serde(default)]
     pub kid: Option<String>,
-    #[serde(default)]
     pub alg: Option<String>,
-    #[serde(default, rename = "use")]
     pub use_: Option<String>,
-    #[serde(default)]
     pub n: Option<String>,
-    #[serde(default)]
     pub e: Option<String>,
-    #[serde(default)]
     pub crv: Option<String>,
-    #[serde(default)]
     pub x: Option<String>,
-    #[serde(default)]
     pub y: Option<String>,
 }
 
-/// A JWK Set; keys that are not JWKs at all make the whole set malformed.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+/// A JWK Set.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Jwks {
     pub keys: Vec<Jwk>,
+}
+
+impl Jwks {
+    /// `{"keys": [...]}`; `None` when it is not that. A key whose members
+    /// are not strings (or without `kty`) is left out: it can check nothing.
+    /// (Its members are read with `json_object`, not a serde derive: 2 KB
+    /// less wasm.)
+    pub fn parse(json: &str) -> Option<Jwks> {
+        #[derive(Deserialize)]
+        struct Set<'a> {
+            #[serde(borrow)]
+            keys: Vec<&'a RawValue>,
+        }
+        let set: Set = serde_json::from_str(json).ok()?;
+        Some(Jwks {
+            keys: set.keys.iter().filter_map(|k| Jwk::parse(k.get())).collect(),
+        })
+    }
+}
+
+impl Jwk {
+    fn parse(json: &str) -> Option<Jwk> {
+        let fields = json_object::fields(
+            json.as_bytes(),
+            ["kty", "kid", "alg", "use", "n", "e", "crv", "x", "y"],
+        )?;
+        let mut members = Vec::with_capacity(fields.len());
+        for field in fields {
+            members.push(match field {
+                Field::Text(s) => Some(s),
+                Field::Absent | Field::Null => None,
+                Field::Other => return None,
+            });
+        }
+        let [kty, kid, alg, use_, n, e, crv, x, y]: [Option<String>; 9] =
+            members.try_into().ok()?;
+        Some(Jwk {
+            kty: kty?,
+            kid,
+            alg,
+            use_,
+            n,
+            e,
+            crv,
+            x,
+            y,
+        })
+    }
 }
 
 /// The public key members alone, as WebCrypto's `importKey("jwk", …)`

@@ -137,8 +137,7 @@ impl<V: JwsVerifier> Oidc<'_, V> {
             "OIDC_ISSUER",
         )
         .await?;
-        let jwks: Jwks =
-            serde_json::from_str(raw.get()).map_err(|_| upstream("JWKS is malformed"))?;
+        let jwks = Jwks::parse(raw.get()).ok_or_else(|| upstream("JWKS is malformed"))?;
         let jwks = Rc::new(jwks);
         *self.cache.jwks.borrow_mut() = Some(jwks.clone());
         Ok(jwks)

@@ -2,7 +2,7 @@
 //! tampered copies, with a verifier made of RustCrypto crates (the tests'
 //! dev-dependencies; the Worker uses WebCrypto for the same calls).
 
-use crate::providers::jws::{self, Alg, Jwk, Jwks, PublicKey};
+use crate::providers::jws::{self, Alg, Jwks, PublicKey};
 use crate::providers::ProviderError;
 use crate::testkit::{block_on, FakeVerifier};
 
@@ -221,14 +221,8 @@ fn two_or_four_parts_are_refused() {
     assert!(jws::parse(&format!("{A3_JWS}.x")).is_err());
 }
 
-fn jwk(json: &str) -> Jwk {
-    serde_json::from_str(json).unwrap()
-}
-
 fn keys(list: &[&str]) -> Jwks {
-    Jwks {
-        keys: list.iter().map(|j| jwk(j)).collect(),
-    }
+    Jwks::parse(&format!(r#"{{"keys":[{}]}}"#, list.join(","))).unwrap()
 }
 
 fn es256_with_kid(kid: Option<&str>) -> jws::Parsed<'static> {
@@ -317,4 +311,18 @@ fn a_verifier_that_cannot_use_the_key_is_an_upstream_error() {
         block_on(jws::verify(&verifier(), &parsed, &broken)),
         Err(ProviderError::Upstream(_))
     ));
+}
+
+#[test]
+fn a_jwks_is_an_object_with_a_list_of_keys() {
+    assert_eq!(Jwks::parse(r#"{"keys":"none"}"#), None);
+    assert_eq!(Jwks::parse(r#"[]"#), None);
+    assert_eq!(Jwks::parse(r#"{"keys":[]}"#).map(|k| k.keys.len()), Some(0));
+    // A key with a member that is not a string, or without kty, is left out.
+    let set = Jwks::parse(&format!(
+        r#"{{"keys":[{{"kty":"EC","kid":7}},{{"kid":"x"}},{EC_1}]}}"#
+    ))
+    .unwrap();
+    assert_eq!(set.keys.len(), 1);
+    assert_eq!(set.keys[0].kid.as_deref(), Some("1"));
 }
