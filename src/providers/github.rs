@@ -7,6 +7,7 @@
 use super::userinfo::get_json;
 use super::{Claims, ClientConfig, Code, Exchanged, Kind, Provider, ProviderError};
 use crate::config::GitHubSettings;
+use crate::json_object::{self, Field};
 use futures_util::future::join;
 use oauth2::http::header::{self, ACCEPT, AUTHORIZATION, CONTENT_TYPE};
 use oauth2::url::form_urlencoded;
@@ -22,14 +23,6 @@ const API_ACCEPT: &str = "application/vnd.github+json";
 
 pub struct GitHub<'a> {
     pub settings: &'a GitHubSettings,
-}
-
-#[derive(Deserialize)]
-struct TokenAnswer {
-    #[serde(default)]
-    access_token: Option<String>,
-    #[serde(default)]
-    error: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -93,11 +86,9 @@ impl GitHub<'_> {
             .await
             .map_err(|e| ProviderError::Upstream(format!("GitHub token endpoint: {e}")))?;
         let status = response.status().as_u16();
-        let answer: Option<TokenAnswer> = serde_json::from_slice(response.body()).ok();
+        let answer = json_object::fields(response.body(), ["access_token", "error"]);
         match answer {
-            Some(TokenAnswer {
-                error: Some(error), ..
-            }) => Err(match error.as_str() {
+            Some([_, Field::Text(error)]) => Err(match error.as_str() {
                 "bad_verification_code" | "invalid_grant" => ProviderError::InvalidGrant,
                 "incorrect_client_credentials" | "invalid_client" | "unauthorized_client" => {
                     ProviderError::ClientRejected(format!("GitHub token endpoint answered {error}"))
@@ -107,10 +98,11 @@ impl GitHub<'_> {
                     "GitHub token endpoint answered {status} {error}"
                 )),
             }),
-            Some(TokenAnswer {
-                access_token: Some(token),
-                error: None,
-            }) if status == 200 && !token.is_empty() => Ok(AccessToken::new(token)),
+            Some([Field::Text(token), Field::Absent | Field::Null])
+                if status == 200 && !token.is_empty() =>
+            {
+                Ok(AccessToken::new(token))
+            }
             _ => Err(ProviderError::Upstream(format!(
                 "GitHub token endpoint answered {status} without an access token"
             ))),

@@ -5,9 +5,9 @@
 //! Workers, so no crypto crate goes into the wasm.
 
 use super::ProviderError;
+use crate::json_object::{self, Field};
 use base64::engine::general_purpose::URL_SAFE_NO_PAD as B64;
 use base64::Engine as _;
-use crate::json_object::{self, Field};
 use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
 
@@ -77,7 +77,11 @@ impl Jwks {
         }
         let set: Set = serde_json::from_str(json).ok()?;
         Some(Jwks {
-            keys: set.keys.iter().filter_map(|k| Jwk::parse(k.get())).collect(),
+            keys: set
+                .keys
+                .iter()
+                .filter_map(|k| Jwk::parse(k.get()))
+                .collect(),
         })
     }
 }

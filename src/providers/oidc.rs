@@ -14,6 +14,7 @@ use super::jws::{self, Jwks, JwsVerifier, PublicKey};
 use super::userinfo::{check_userinfo_subject, fetch_userinfo, get_json, minify_json};
 use super::{verified_email_of, ClientConfig, Code, Exchanged, Kind, Provider, ProviderError};
 use crate::config::{endpoint, OidcSettings};
+use crate::json_object::{self, Field};
 use base64::Engine as _;
 use oauth2::http::header::ACCEPT;
 use oauth2::{AsyncHttpClient, AuthType};
@@ -29,19 +30,54 @@ pub const JWKS_REFETCH_SECS: u64 = 60;
 
 /// The discovery document's members we use (OpenID Connect Discovery 1.0
 /// §3).
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Discovery {
     pub issuer: String,
     pub authorization_endpoint: String,
     pub token_endpoint: String,
-    #[serde(default)]
     pub userinfo_endpoint: Option<String>,
     pub jwks_uri: String,
-    #[serde(default)]
     pub token_endpoint_auth_methods_supported: Option<Vec<String>>,
 }
 
 impl Discovery {
+    /// `None` when a required member is missing or any is not a string
+    /// (the strings read with `json_object`: less wasm than a derive).
+    pub fn parse(json: &str) -> Option<Discovery> {
+        #[derive(Deserialize)]
+        struct Methods {
+            #[serde(default)]
+            token_endpoint_auth_methods_supported: Option<Vec<String>>,
+        }
+        let [issuer, authorization, token, userinfo, jwks] = json_object::fields(
+            json.as_bytes(),
+            [
+                "issuer",
+                "authorization_endpoint",
+                "token_endpoint",
+                "userinfo_endpoint",
+                "jwks_uri",
+            ],
+        )?;
+        let text = |f: Field| match f {
+            Field::Text(s) => Some(s),
+            _ => None,
+        };
+        let userinfo_endpoint = match userinfo {
+            Field::Absent | Field::Null => None,
+            other => Some(text(other)?),
+        };
+        let methods: Methods = serde_json::from_str(json).ok()?;
+        Some(Discovery {
+            issuer: text(issuer)?,
+            authorization_endpoint: text(authorization)?,
+            token_endpoint: text(token)?,
+            userinfo_endpoint,
+            jwks_uri: text(jwks)?,
+            token_endpoint_auth_methods_supported: methods.token_endpoint_auth_methods_supported,
+        })
+    }
+
     /// `client_secret_basic` (the default of OpenID Connect Discovery), or
     /// `client_secret_post` when the document lists that and not Basic.
     pub fn auth_type(&self) -> AuthType {
@@ -100,8 +136,8 @@ impl<V: JwsVerifier> Oidc<'_, V> {
             "OIDC_ISSUER",
         )
         .await?;
-        let d: Discovery = serde_json::from_str(raw.get())
-            .map_err(|_| upstream("discovery document lacks a required endpoint"))?;
+        let d = Discovery::parse(raw.get())
+            .ok_or_else(|| upstream("discovery document lacks a required endpoint"))?;
         if &d.issuer != issuer {
             return Err(upstream("discovery document's issuer is not OIDC_ISSUER"));
         }

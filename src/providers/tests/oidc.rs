@@ -533,3 +533,15 @@ fn allow_lists_take_a_verified_email_but_never_hd() {
     by_hd.hd = Some("corp.example".into());
     assert!(policy::check_account(Kind::Oidc, &by_hd, &list("corp.example"), &[]).is_err());
 }
+
+#[test]
+fn a_discovery_member_that_is_not_a_string_is_refused() {
+    for patch in [
+        json!({"userinfo_endpoint": 7}),
+        json!({"issuer": [ISSUER]}),
+        json!({"token_endpoint_auth_methods_supported": "client_secret_post"}),
+    ] {
+        let http = FakeHttp::with(vec![Ok((200, discovery(patch.clone())))]);
+        assert!(upstream(Rig::new().exchange(&http)), "{patch}");
+    }
+}
