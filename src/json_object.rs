@@ -1,5 +1,5 @@
 //! The top-level fields of one JSON object, picked by name and told apart as
-//! absent, `null`, a string, or anything else: what the request bodies, a
+//! absent, `null`, a string, `true`, a whole number, or anything else: what the request bodies, a
 //! token's `user_info` and the userinfo's `sub` are checked for. Not through
 //! `serde_json::Value`, whose parser and map cost 3 KB of gzipped wasm that
 //! nothing else needs.
@@ -14,7 +14,12 @@ pub enum Field {
     Absent,
     Null,
     Text(String),
-    /// A number, boolean, array or object.
+    /// `true` (GitHub's `primary` and `verified`, a userinfo's
+    /// `email_verified`).
+    True,
+    /// A whole number from 0 to 2^64 - 1 (GitHub's user `id`).
+    Unsigned(u64),
+    /// Any other number, `false`, an array or an object.
     Other,
 }
 
@@ -101,16 +106,16 @@ impl<'de> Visitor<'de> for FieldVisitor {
         Ok(Field::Null)
     }
 
-    fn visit_bool<E: de::Error>(self, _: bool) -> Result<Field, E> {
-        Ok(Field::Other)
+    fn visit_bool<E: de::Error>(self, v: bool) -> Result<Field, E> {
+        Ok(if v { Field::True } else { Field::Other })
     }
 
-    fn visit_i64<E: de::Error>(self, _: i64) -> Result<Field, E> {
-        Ok(Field::Other)
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<Field, E> {
+        Ok(u64::try_from(v).map_or(Field::Other, Field::Unsigned))
     }
 
-    fn visit_u64<E: de::Error>(self, _: u64) -> Result<Field, E> {
-        Ok(Field::Other)
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<Field, E> {
+        Ok(Field::Unsigned(v))
     }
 
     fn visit_f64<E: de::Error>(self, _: f64) -> Result<Field, E> {

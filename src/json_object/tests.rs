@@ -19,14 +19,30 @@ fn tells_absent_from_null() {
 
 #[test]
 fn every_other_type_is_other() {
-    let json = br#"{"n":1.5,"i":-3,"t":true,"l":[1,{"x":2}],"o":{"y":[null]}}"#;
+    let json = br#"{"n":1.5,"i":-3,"f":false,"l":[1,{"x":2}],"o":{"y":[null]}}"#;
     assert_eq!(
-        fields(json, ["n", "i", "t", "l", "o"]),
+        fields(json, ["n", "i", "f", "l", "o"]),
         Some([
             Field::Other,
             Field::Other,
             Field::Other,
             Field::Other,
+            Field::Other
+        ])
+    );
+}
+
+#[test]
+fn true_and_whole_numbers_are_told_apart() {
+    let json =
+        br#"{"t":true,"u":583231,"z":0,"max":18446744073709551615,"big":18446744073709551616}"#;
+    assert_eq!(
+        fields(json, ["t", "u", "z", "max", "big"]),
+        Some([
+            Field::True,
+            Field::Unsigned(583_231),
+            Field::Unsigned(0),
+            Field::Unsigned(u64::MAX),
             Field::Other
         ])
     );

@@ -12,7 +12,8 @@ use futures_util::future::join;
 use oauth2::http::header::{self, ACCEPT, AUTHORIZATION, CONTENT_TYPE};
 use oauth2::url::form_urlencoded;
 use oauth2::{AccessToken, AsyncHttpClient, HttpRequest};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
+use serde_json::value::RawValue;
 
 /// What GitHub's consent screen is asked for: the profile and the email
 /// addresses (with their `primary` and `verified` flags).
@@ -23,26 +24,6 @@ const API_ACCEPT: &str = "application/vnd.github+json";
 
 pub struct GitHub<'a> {
     pub settings: &'a GitHubSettings,
-}
-
-#[derive(Deserialize)]
-struct User {
-    id: u64,
-    #[serde(default)]
-    login: Option<String>,
-    #[serde(default)]
-    name: Option<String>,
-    #[serde(default)]
-    avatar_url: Option<String>,
-}
-
-#[derive(Deserialize)]
-struct Email {
-    email: String,
-    #[serde(default)]
-    primary: bool,
-    #[serde(default)]
-    verified: bool,
 }
 
 /// The `user_info` a GitHub sign-in carries (CONTRACT.md "Providers").
@@ -150,26 +131,41 @@ impl Provider for GitHub<'_> {
             ),
         )
         .await;
-        let user: User = serde_json::from_str(user?.get())
-            .map_err(|_| ProviderError::Upstream("GitHub user answer has no numeric id".into()))?;
-        let emails: Vec<Email> = serde_json::from_str(emails?.get()).map_err(|_| {
-            ProviderError::Upstream("GitHub emails answer is not a list of emails".into())
-        })?;
-        let sub = user.id.to_string();
-        let email = emails
-            .into_iter()
-            .find(|e| e.primary && e.verified)
-            .map(|e| e.email);
+        // Read with `json_object` rather than serde derives: less wasm.
+        let [id, login, name, avatar] = json_object::fields(
+            user?.get().as_bytes(),
+            ["id", "login", "name", "avatar_url"],
+        )
+        .ok_or_else(|| ProviderError::Upstream("GitHub user answer is not an object".into()))?;
+        let Field::Unsigned(id) = id else {
+            return Err(ProviderError::Upstream(
+                "GitHub user answer has no numeric id".into(),
+            ));
+        };
+        #[derive(serde::Deserialize)]
+        struct List<'a>(#[serde(borrow)] Vec<&'a RawValue>);
+        let emails = emails?;
+        let List(emails) = serde_json::from_str(emails.get())
+            .map_err(|_| ProviderError::Upstream("GitHub emails answer is not a list".into()))?;
+        let sub = id.to_string();
+        // The one address both primary and verified.
+        let email = emails.iter().find_map(|e| {
+            match json_object::fields(e.get().as_bytes(), ["email", "primary", "verified"])? {
+                [Field::Text(email), Field::True, Field::True] => Some(email),
+                _ => None,
+            }
+        });
+        let (login, name, avatar) = (login.as_str(), name.as_str(), avatar.as_str());
         let user_info = email.as_deref().map(|email| {
             // A plain struct of strings always serializes.
             serde_json::to_string(&UserInfo {
                 provider: Self::KIND.name(),
                 sub: &sub,
-                login: user.login.as_deref(),
-                name: user.name.as_deref(),
+                login,
+                name,
                 email,
                 email_verified: true,
-                picture: user.avatar_url.as_deref(),
+                picture: avatar,
             })
             .unwrap_or_default()
         });

@@ -3,6 +3,7 @@
 //! endpoint.
 
 use super::ProviderError;
+use crate::json_object::{self, Field};
 use base64::Engine as _;
 use serde::Deserialize;
 
@@ -31,15 +32,15 @@ fn is_true(flag: Option<&Flag>) -> bool {
 /// and whether its `email_verified` is true; `None` when `email` is there
 /// but not a string, or the text is not an object.
 pub fn verified_email_of(json: &str) -> Option<(Option<String>, bool)> {
-    #[derive(Deserialize)]
-    struct Contact {
-        #[serde(default)]
-        email: Option<String>,
-        #[serde(default)]
-        email_verified: Option<Flag>,
-    }
-    let c: Contact = serde_json::from_str(json).ok()?;
-    Some((c.email, is_true(c.email_verified.as_ref())))
+    let [email, verified] = json_object::fields(json.as_bytes(), ["email", "email_verified"])?;
+    let email = match email {
+        Field::Text(e) => Some(e),
+        Field::Absent | Field::Null => None,
+        _ => return None,
+    };
+    // `true`, or the string "true" some providers have sent.
+    let verified = matches!(verified, Field::True) || verified.as_str() == Some("true");
+    Some((email, verified))
 }
 
 /// How far past its `exp` an id_token is still taken, for clock skew.
