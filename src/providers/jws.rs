@@ -191,14 +191,6 @@ fn bad(why: &str) -> ProviderError {
 /// The header's `alg` must be RS256 or ES256; anything else (`none`
 /// included) is refused here.
 pub fn parse(token: &str) -> Result<Parsed<'_>, ProviderError> {
-    #[derive(Deserialize)]
-    struct Header {
-        alg: String,
-        #[serde(default)]
-        kid: Option<String>,
-        #[serde(default)]
-        crit: Option<serde::de::IgnoredAny>,
-    }
     let mut parts = token.split('.');
     let (Some(header), Some(_payload), Some(signature), None) =
         (parts.next(), parts.next(), parts.next(), parts.next())
@@ -208,19 +200,27 @@ pub fn parse(token: &str) -> Result<Parsed<'_>, ProviderError> {
     let header_json = B64
         .decode(header)
         .map_err(|_| bad("header is not base64url"))?;
-    let header: Header =
-        serde_json::from_slice(&header_json).map_err(|_| bad("header does not parse"))?;
+    let [alg, kid, crit] = json_object::fields(&header_json, ["alg", "kid", "crit"])
+        .ok_or_else(|| bad("header does not parse"))?;
     // RFC 7515 §4.1.11: extensions we do not understand must be refused.
-    if header.crit.is_some() {
+    if crit != Field::Absent {
         return Err(bad("header has crit extensions"));
     }
-    let alg = Alg::from_name(&header.alg).ok_or_else(|| bad("alg is not RS256 or ES256"))?;
+    let kid = match kid {
+        Field::Text(kid) => Some(kid),
+        Field::Absent => None,
+        _ => return Err(bad("header's kid is not a string")),
+    };
+    let alg = alg
+        .as_str()
+        .and_then(Alg::from_name)
+        .ok_or_else(|| bad("alg is not RS256 or ES256"))?;
     let signature = B64
         .decode(signature)
         .map_err(|_| bad("signature is not base64url"))?;
     Ok(Parsed {
         alg,
-        kid: header.kid,
+        kid,
         signing_input: &token[..token.rfind('.').unwrap_or(0)],
         signature,
     })
