@@ -16,7 +16,11 @@ cd "$(dirname "$0")/.."
 # web_sys (-4.3 KB), called the rate limiter directly (-2.5 KB) and read
 # JSON objects without serde_json::Value (-3.0 KB): 212.3 KB. `make bench`
 # lists the twenty largest items, so that the next kilobyte is a choice.
-BUDGET=215000
+# 235 KB with the other providers and the app's backend: GitHub and OpenID
+# Connect (discovery, the JWKS, id_token signatures through WebCrypto)
+# measured 231.4 KB with the store, after their JSON was read with
+# json_object rather than serde derives (-4.6 KB).
+BUDGET=235000
 wasm="${WASM:-build/index_bg.wasm}"
 
 if [ ! -f "$wasm" ]; then
