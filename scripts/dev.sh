@@ -216,7 +216,7 @@ if [[ "$oidc_issuer" =~ ^http://127\.0\.0\.1:([0-9]+)/tenant/v2\.0$ ]]; then
 fi
 
 # ---------------------------------------------------------------- 5. wrangler dev
-say "starting wrangler dev on http://127.0.0.1:$PORT (it builds the Worker first: cargo + worker-build, a few minutes the first time)"
+say "starting wrangler dev on http://127.0.0.1:$PORT (it builds the Worker first: cargo, wasm-bindgen, wasm-opt; a few minutes the first time)"
 start_group node_modules/.bin/wrangler dev --ip 127.0.0.1 --port "$PORT" --show-interactive-dev-session=false
 say "open http://127.0.0.1:$PORT  (Ctrl-C stops everything)"
 # Stop everything when either process ends, or on Ctrl-C.
