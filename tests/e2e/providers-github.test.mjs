@@ -185,6 +185,8 @@ describe('allow-lists for GitHub, by its primary verified email', () => {
     listed = await startStack({
       github: github,
       vars: { ALLOWED_EMAIL_DOMAINS: 'github.example', ALLOWED_EMAILS: 'someone@elsewhere.example' },
+      // The same key: a token from the Worker without lists is checked here too.
+      secrets: { SECRET_KEY: stack.secrets.SECRET_KEY },
     });
   });
   after(async () => {
@@ -193,6 +195,14 @@ describe('allow-lists for GitHub, by its primary verified email', () => {
 
   it('its primary verified address matches', T, async () => {
     expectOk(await signIn(listed, { provider: GITHUB }));
+  });
+
+  it('at every use: a token whose address is not listed is 403 access_denied', T, async () => {
+    github.emails = [{ email: 'octocat@other.example', primary: true, verified: true }];
+    const r = await signIn(stack, { provider: GITHUB });
+    expectOk(r);
+    expectError(await me(listed, r.token), 403, 'access_denied');
+    expectError(await reauth(listed, r.token), 403, 'access_denied');
   });
 
   it('a verified secondary address does not', T, async () => {

@@ -110,7 +110,12 @@ describe('the provider is bound to the sign-in cookie', () => {
 describe('allow-lists for the OpenID Connect provider, by verified email', () => {
   let listed;
   before(async () => {
-    listed = await startStack({ oidc: issuer, vars: { ALLOWED_EMAIL_DOMAINS: 'corp.example' } });
+    listed = await startStack({
+      oidc: issuer,
+      vars: { ALLOWED_EMAIL_DOMAINS: 'corp.example' },
+      // The same key: a token from the Worker without lists is checked here too.
+      secrets: { SECRET_KEY: stack.secrets.SECRET_KEY },
+    });
   });
   after(async () => {
     await listed?.stop();
@@ -128,6 +133,13 @@ describe('allow-lists for the OpenID Connect provider, by verified email', () =>
   it('without allow-lists, an unverified address signs in', T, async () => {
     issuer.setUser({ email_verified: false });
     expectOk(await withOidc(stack));
+  });
+
+  it('at every use: an unverified address in a listed domain is 403 access_denied', T, async () => {
+    issuer.setUser({ email_verified: false });
+    const r = await withOidc(stack);
+    expectOk(r);
+    expectError(await me(listed, r.token), 403, 'access_denied');
   });
 
   it('an address outside the list is 403 access_denied', T, async () => {
