@@ -86,6 +86,7 @@ export async function startMockIssuer(opts = {}) {
     clientId: opts.clientId ?? DEFAULT_OIDC_CLIENT_ID,
     clientSecret: opts.clientSecret ?? DEFAULT_OIDC_CLIENT_SECRET,
     user: { ...DEFAULT_OIDC_USER, ...opts.user },
+    logName: 'mock-issuer',
     intercept(req, res, url) {
       if (req.method !== 'GET') return false;
       if (url.pathname === `${ISSUER_PATH}/.well-known/openid-configuration`) {

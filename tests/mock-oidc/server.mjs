@@ -304,6 +304,7 @@ export const SCENARIOS = Object.freeze({
  * @param {string[]} [opts.redirectUris]    when set, /authorize and /token refuse others (like
  *                                          the Google console's "Authorized redirect URIs")
  * @param {boolean} [opts.log=false]        one line per request on stderr
+ * @param {string} [opts.logName]           its name in those lines (default mock-google)
  * @param {Function} [opts.intercept]       (req, res, url) => true when it answered the request
  *                                          itself (tests/mock-oidc/issuer.mjs: discovery, keys)
  */
@@ -313,7 +314,7 @@ export async function startMockGoogle(opts = {}) {
   const clientSecret = opts.clientSecret ?? DEFAULT_CLIENT_SECRET;
   const codeTtlMs = (opts.codeTtlSeconds ?? 300) * 1000;
   const accessTtlMs = (opts.accessTokenTtlSeconds ?? 3600) * 1000;
-  const log = opts.log ? (...a) => console.error('[mock-google]', ...a) : () => {};
+  const log = opts.log ? (...a) => console.error(`[${opts.logName ?? 'mock-google'}]`, ...a) : () => {};
 
   const issuer = new OAuth2Issuer();
   await issuer.keys.generate('RS256');
