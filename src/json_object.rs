@@ -1,7 +1,7 @@
 //! The top-level fields of one JSON object, picked by name and told apart as
-//! absent, `null`, a string, `true`, a whole number, or anything else: what the request bodies, a
-//! token's `user_info` and the userinfo's `sub` are checked for. Not through
-//! `serde_json::Value`, whose parser and map cost 3 KB of gzipped wasm that
+//! absent, `null`, a string, a boolean, a whole number, or anything else:
+//! what the request bodies, a token's `user_info` and the providers' answers
+//! are checked for. Not through `serde_json::Value`, whose parser and map cost 3 KB of gzipped wasm that
 //! nothing else needs.
 //! Uses nothing of this crate.
 
@@ -14,12 +14,11 @@ pub enum Field {
     Absent,
     Null,
     Text(String),
-    /// `true` (GitHub's `primary` and `verified`, a userinfo's
-    /// `email_verified`).
-    True,
+    /// `true` or `false`.
+    Bool(bool),
     /// A whole number from 0 to 2^64 - 1 (GitHub's user `id`).
     Unsigned(u64),
-    /// Any other number, `false`, an array or an object.
+    /// Any other number, an array or an object.
     Other,
 }
 
@@ -107,7 +106,7 @@ impl<'de> Visitor<'de> for FieldVisitor {
     }
 
     fn visit_bool<E: de::Error>(self, v: bool) -> Result<Field, E> {
-        Ok(if v { Field::True } else { Field::Other })
+        Ok(Field::Bool(v))
     }
 
     fn visit_i64<E: de::Error>(self, v: i64) -> Result<Field, E> {

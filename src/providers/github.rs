@@ -151,7 +151,7 @@ impl Provider for GitHub<'_> {
         // The one address both primary and verified.
         let email = emails.iter().find_map(|e| {
             match json_object::fields(e.get().as_bytes(), ["email", "primary", "verified"])? {
-                [Field::Text(email), Field::True, Field::True] => Some(email),
+                [Field::Text(email), Field::Bool(true), Field::Bool(true)] => Some(email),
                 _ => None,
             }
         });

@@ -39,7 +39,7 @@ pub fn verified_email_of(json: &str) -> Option<(Option<String>, bool)> {
         _ => return None,
     };
     // `true`, or the string "true" some providers have sent.
-    let verified = matches!(verified, Field::True) || verified.as_str() == Some("true");
+    let verified = matches!(verified, Field::Bool(true)) || verified.as_str() == Some("true");
     Some((email, verified))
 }
 

@@ -97,7 +97,7 @@ impl Jwk {
             members.push(match field {
                 Field::Text(s) => Some(s),
                 Field::Absent | Field::Null => None,
-                Field::True | Field::Unsigned(_) | Field::Other => return None,
+                Field::Bool(_) | Field::Unsigned(_) | Field::Other => return None,
             });
         }
         let [kty, kid, alg, use_, n, e, crv, x, y]: [Option<String>; 9] =

@@ -249,6 +249,8 @@ pub fn auth_config<'a, P: Platform>(call: &'a Call<'_, P>) -> Handled<'a> {
         sessions: bool,
         /// Every configured provider, Google, GitHub, then OpenID Connect.
         providers: Vec<ClientConfig>,
+        /// Whether the app's backend is configured: `/api/…` reaches it.
+        backend: bool,
     }
     Box::pin(async move {
         let (config, http) = (call.config, call.platform.http());
@@ -285,6 +287,7 @@ pub fn auth_config<'a, P: Platform>(call: &'a Call<'_, P>) -> Handled<'a> {
                 redirect_path: REDIRECT_PATH,
                 sessions: call.platform.store().is_some(),
                 providers,
+                backend: call.config.has_backend(),
             },
         ))
     })

@@ -104,6 +104,8 @@ describe('GET /auth/config', () => {
           scope: 'openid email profile',
         },
       ],
+      // whether the app's backend is configured: not in this stack
+      backend: false,
     });
   });
 });

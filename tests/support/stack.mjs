@@ -24,6 +24,7 @@ import { startMockGoogle, s256 } from '../mock-oidc/server.mjs';
 import { startMockIssuer } from '../mock-oidc/issuer.mjs';
 import { startMockGitHub } from '../mock-github/server.mjs';
 import { python } from './python.mjs';
+import { newAssertionKey, startFlaskApi } from './flask-api.mjs';
 
 export const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const COOKIE_NAME = '__Host-edge-login';
@@ -207,6 +208,14 @@ async function waitUntilUp(baseUrl, child, logs, timeoutMs, { readyLine = true }
  *        a running one is shared; absent: GitHub is not configured.
  * @param {boolean|object} [o.oidc] the OpenID Connect stand-in (tests/mock-oidc/issuer.mjs)
  *        and the OIDC_* bindings, likewise.
+ * @param {boolean|object} [o.backend] the app's backend: examples/flask-api started
+ *        on a free port (or `backend.api`, one already running, kept running by
+ *        stop()), BACKEND_URL pointing at it, ASSERTION_KEY a new key (or
+ *        `backend.key`), `backend.fallbacks` as ASSERTION_KEY_FALLBACKS. The stack
+ *        then has `api` and `assertionKey`.
+ * @param {boolean} [o.backendWorker] the app's backend as a Worker: examples/worker-api
+ *        bound as BACKEND (a [[services]] entry) and run by the same `wrangler dev`
+ *        (a second -c config).
  */
 export async function startStack(o = {}) {
   // A free port is picked, then bound by workerd a few seconds later; on a
@@ -285,7 +294,27 @@ async function startStackOnce(o) {
   mkdirSync(persist, { recursive: true });
   const name = 'edge-login';
   const sessions = o.sessions ?? process.env.EDGE_LOGIN_SESSIONS !== 'off';
-  const { toml, vars } = deriveConfig({ main, assetsDir, vars: { ...defaults, ...o.vars }, rateLimit, name, sessions });
+  const port = o.port ?? (await freePort());
+
+  // The app's backend knows the Worker's origin (its issuer and JWKS) before
+  // the Worker starts, and the Worker its URL.
+  let api = null;
+  let ownApi = false;
+  let assertionKey;
+  if (o.backend) {
+    const b = typeof o.backend === 'object' ? o.backend : {};
+    api = b.api ?? null;
+    if (!api) {
+      api = await startFlaskApi({ edgeLoginUrl: `http://127.0.0.1:${port}`, port: await freePort(), audience: b.audience });
+      ownApi = true;
+    }
+    assertionKey = b.key ?? newAssertionKey();
+    defaults.BACKEND_URL = api.url;
+    secrets.ASSERTION_KEY ??= assertionKey;
+    if (b.fallbacks) secrets.ASSERTION_KEY_FALLBACKS ??= b.fallbacks.join(',');
+  }
+  let { toml, vars } = deriveConfig({ main, assetsDir, vars: { ...defaults, ...o.vars }, rateLimit, name, sessions });
+  if (o.backendWorker) toml += '\n[[services]]\nbinding = "BACKEND"\nservice = "edge-login-notes-api"\n';
   writeFileSync(path.join(dir, 'wrangler.toml'), toml);
   const devVars = Object.entries(secrets)
     .filter(([, v]) => v !== undefined && v !== null)
@@ -293,11 +322,11 @@ async function startStackOnce(o) {
     .join('\n');
   writeFileSync(path.join(dir, '.dev.vars'), devVars + '\n');
 
-  const port = o.port ?? (await freePort());
   const inspectorPort = await freePort();
   const args = [
     'dev',
     '--config', path.join(dir, 'wrangler.toml'),
+    ...(o.backendWorker ? ['--config', path.join(REPO, 'examples', 'worker-api', 'wrangler.toml')] : []),
     '--ip', '127.0.0.1',
     '--port', String(port),
     '--inspector-port', String(inspectorPort),
@@ -370,6 +399,7 @@ async function startStackOnce(o) {
       }
       if (ownMock) await mock.stop();
       for (const m of own) await m.stop();
+      if (ownApi) await api.stop();
       if (!o.keepDir) rmSync(dir, { recursive: true, force: true });
     })();
     return stopped;
@@ -392,6 +422,8 @@ async function startStackOnce(o) {
     mock,
     github,
     oidc,
+    api,
+    assertionKey,
     vars,
     secrets,
     sessions,

@@ -200,7 +200,8 @@ fn auth_config_needs_only_client_id() {
                 "name": "google-oauth2", "label": "Google", "client_id": CLIENT_ID,
                 "authorization_endpoint": "https://accounts.google.com/o/oauth2/v2/auth",
                 "scope": "openid email profile"
-            }]
+            }],
+            "backend": false
         })
     );
 }
