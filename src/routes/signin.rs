@@ -136,9 +136,9 @@ async fn login_flow<P: Platform>(call: &Call<'_, P>) -> Result<Response, ApiErro
     };
     let failed = |e: ProviderError| ApiError::provider(kind, e);
     // Without a store, the state is spent per isolate and location before
-    // the exchange, so that a replay it catches never reaches the provider.
-    // With one, the state is spent in the user's own object, in the same
-    // call that creates the session: the user is known only once the code is
+    // the exchange, so that a replay it catches never reaches Google. With
+    // one, the state is spent in the user's own object, in the same call
+    // that creates the session: the user is known only once the code is
     // exchanged, and no object is shared by all sign-ins.
     if store.is_none() {
         refuse_spent(platform.spend_state(&checked.state).await)?;
@@ -184,10 +184,10 @@ async fn login_flow<P: Platform>(call: &Call<'_, P>) -> Result<Response, ApiErro
         create,
     )
     .await;
-    let user_info = user_info.map_err(failed);
     // A spent state is refused whatever the userinfo said: nothing was
     // created, and this sign-in is a replay.
     refuse_spent(matches!(created, Ok(false)))?;
+    let user_info = user_info.map_err(failed);
     let user_info = match (created, user_info) {
         (Ok(_), Ok(user_info)) => user_info,
         (created, Err(e)) => {
