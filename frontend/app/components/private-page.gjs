@@ -4,12 +4,14 @@ import { action } from '@ember/object';
 import { tracked } from '@glimmer/tracking';
 import { on } from '@ember/modifier';
 import { waitForPromise } from '@ember/test-waiters';
-import { me } from '../lib/api';
+import { me, providerLabel } from '../lib/api';
 import { messageFor } from '../lib/messages';
 import SessionsCard from './sessions-card';
+import NotesCard from './notes-card';
 
 export default class PrivatePage extends Component {
   @service session;
+  @service authConfig;
 
   @tracked apiState = 'loading'; // 'loading' | 'ok' | 'error'
   @tracked apiAnswer = null;
@@ -18,7 +20,14 @@ export default class PrivatePage extends Component {
 
   constructor() {
     super(...arguments);
+    // For the provider's name (an OIDC provider's is the server's OIDC_NAME).
+    this.authConfig.load().catch(() => {});
     this.loadMe();
+  }
+
+  /** Which provider this session signed in with ("Google" when user_info does not say). */
+  get providerName() {
+    return providerLabel(this.user.provider, this.authConfig.current?.providers ?? []);
   }
 
   get user() {
@@ -26,7 +35,13 @@ export default class PrivatePage extends Component {
   }
 
   get displayName() {
-    return this.user.name || [this.user.given_name, this.user.family_name].filter(Boolean).join(' ') || this.user.email || 'Signed-in user';
+    return (
+      this.user.name ||
+      [this.user.given_name, this.user.family_name].filter(Boolean).join(' ') ||
+      this.user.login ||
+      this.user.email ||
+      'Signed-in user'
+    );
   }
 
   get initials() {
@@ -89,6 +104,9 @@ export default class PrivatePage extends Component {
 
   <template>
     <h1 id="private-heading" tabindex="-1">Your account</h1>
+    {{! Nothing of the session once it is forgotten here, or being signed out,
+        whatever is still on its way from the server. }}
+    {{#if this.session.isSignedIn}}
 
     <section class="card profile" aria-label="Profile from your session">
       {{#if this.showPicture}}
@@ -110,6 +128,8 @@ export default class PrivatePage extends Component {
         <dd data-test-user-name>{{this.displayName}}</dd>
         <dt>Email</dt>
         <dd data-test-user-email>{{this.user.email}}</dd>
+        <dt>Signed in with</dt>
+        <dd data-test-user-provider>{{this.providerName}}</dd>
       </dl>
     </section>
 
@@ -138,7 +158,13 @@ export default class PrivatePage extends Component {
       {{/if}}
     </section>
 
+    <NotesCard />
     <SessionsCard />
+    {{else}}
+      <section class="card" data-test-private-closed>
+        <p class="status status-out">You are not signed in.</p>
+      </section>
+    {{/if}}
   </template>
 }
 
