@@ -142,7 +142,7 @@ module('Acceptance | sign in with GitHub or an OIDC provider', function (hooks) 
     await settled();
     assert.strictEqual(this.popup.released, 1, 'the empty window is closed');
     assert.strictEqual(this.popup.opened.length, 0);
-    assert.dom('[data-test-error]').hasText('GitHub cannot be reached from the server right now. Please try again in a few minutes.');
+    assert.dom('[data-test-error="upstream_error"] p').hasText('GitHub cannot be reached from the server right now. Please try again in a few minutes.');
   });
 
   test('a popup blocker refusing even the reserved window: the blocked sentence, nothing sent', async function (assert) {
