@@ -30,6 +30,8 @@ const PRIVATE = ['[data-test-user-email]', '[data-test-nav-user]', '[data-test-a
 const RENDER_GRACE_MS = 300;
 
 function watch({ email, selectors, graceMs }) {
+  // The app's pages only (not the popup's about:blank, which has no storage).
+  if (!location.protocol.startsWith('http')) return;
   const KEY = 'ember_simple_auth-session';
   const note = (what) => {
     const seen = JSON.parse(sessionStorage.getItem('watch-violations') ?? '[]');
@@ -117,6 +119,21 @@ async function holdLogout(page, { forward }) {
   return { held, release: () => release() };
 }
 
+/**
+ * Holds the next page loads (documents) for `ms`, as a loaded machine or a
+ * slow network does: the page signing out reloads the app at `/`, and until
+ * that answer comes the browser keeps showing the page it had.
+ */
+async function slowDocuments(page, ms) {
+  await page.route(
+    (url) => url.pathname === '/' || url.pathname === '/index.html',
+    async (route) => {
+      if (route.request().resourceType() === 'document') await new Promise((r) => setTimeout(r, ms));
+      await route.fallback();
+    },
+  );
+}
+
 /** Samples the page for `ms`, failing at once if private data shows. */
 async function nothingPrivateFor(page, ms, what) {
   const until = Date.now() + ms;
@@ -142,6 +159,7 @@ describe('"Sign out" leaves nothing on screen', () => {
       assert.deepEqual(await violations(page), []);
 
       const logout = await holdLogout(page, { forward });
+      await slowDocuments(page, 3000);
       await page.getByRole('button', { name: 'Sign out', exact: true }).click();
       while (logout.held.length === 0) await new Promise((r) => setTimeout(r, 50));
 
