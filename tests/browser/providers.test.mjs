@@ -132,3 +132,69 @@ describe('the sign-in page with Google, GitHub and an OIDC provider', () => {
     await context.close();
   });
 });
+
+// The real sign-ins, through the Worker's GitHub and OpenID Connect
+// providers and their loopback stand-ins (tests/mock-github, the second
+// oauth2-mock-server of tests/mock-oidc/issuer.mjs).
+describe('signing in with GitHub, then with the OIDC provider, in a real browser', () => {
+  let three;
+
+  before(async () => {
+    three = await startStack({ github: true, oidc: true });
+  });
+
+  after(async () => {
+    await three?.stop();
+  });
+
+  async function signInWith(page, label, email) {
+    await page.goto(`${three.baseUrl}/#/private`);
+    await readyLoginPage(page);
+    const popupEvent = page.waitForEvent('popup', { timeout: 15_000 });
+    await page.getByRole('button', { name: `Sign in with ${label}` }).click();
+    const popup = await popupEvent;
+    await page.waitForURL(/#\/private$/, { timeout: 30_000 });
+    await page.locator('[data-test-user-email]').filter({ hasText: email }).waitFor();
+    await page.locator('[data-test-api-ok]').filter({ hasText: email }).waitFor();
+    await popup.waitForEvent('close', { timeout: 15_000 }).catch(() => {});
+    assert.ok(popup.isClosed(), 'the popup closed itself');
+  }
+
+  it('each button signs in with its own provider; the private page says which', T, async () => {
+    const config = await (await fetch(`${three.baseUrl}/auth/config`)).json();
+    assert.deepEqual(
+      config.providers?.map((p) => [p.name, p.label]),
+      [['google-oauth2', 'Google'], ['github-oauth2', 'GitHub'], ['oidc', 'Corp Directory']],
+      'the Worker under test offers all three',
+    );
+    const { context, problems } = await newContext(browser);
+    const page = await context.newPage();
+    const logins = [];
+    page.on('request', (r) => {
+      if (r.method() === 'POST' && new URL(r.url()).pathname === '/login') logins.push(JSON.parse(r.postData()).provider);
+    });
+
+    const githubBefore = three.github.seen.length;
+    await signInWith(page, 'GitHub', 'octocat@github.example');
+    assert.equal((await page.locator('[data-test-user-provider]').innerText()).trim(), 'GitHub');
+    assert.equal((await page.locator('[data-test-user-name]').innerText()).trim(), 'The Octocat');
+    const githubSeen = three.github.seen.slice(githubBefore).map((s) => `${s.method} ${s.path.split('?')[0]}`);
+    for (const call of ['GET /login/oauth/authorize', 'POST /login/oauth/access_token', 'GET /api/user', 'GET /api/user/emails']) {
+      assert.ok(githubSeen.includes(call), `the GitHub stand-in got ${call} (${githubSeen.join(', ')})`);
+    }
+    await screenshot(page, '13-signed-in-with-github');
+
+    await page.getByRole('button', { name: 'Sign out', exact: true }).click();
+    await page.locator('[data-test-signed-out]').waitFor({ timeout: 15_000 });
+
+    await signInWith(page, 'Corp Directory', 'grace@corp.example');
+    assert.equal((await page.locator('[data-test-user-provider]').innerText()).trim(), 'Corp Directory');
+    assert.equal((await page.locator('[data-test-user-name]').innerText()).trim(), 'Grace Hopper');
+    assert.ok(three.oidc.seenDiscovery.length > 0, 'the Worker found the issuer by discovery');
+    await screenshot(page, '14-signed-in-with-oidc');
+
+    assert.deepEqual(logins, ['github-oauth2', 'oidc'], 'POST /login named each provider');
+    assert.deepEqual(problems, []);
+    await context.close();
+  });
+});

@@ -253,9 +253,10 @@ export async function listNotes(authToken) {
   return data.notes.map(readNote).filter(Boolean);
 }
 
-/** POST /api/notes `{text}` → the note the backend created (201). */
+/** POST /api/notes `{text}` → the note the backend created (201: `{note}`, or the note itself). */
 export async function addNote(authToken, text) {
-  const note = readNote(await request('POST', '/api/notes', { body: { text }, token: authToken }));
+  const data = await request('POST', '/api/notes', { body: { text }, token: authToken });
+  const note = readNote(data.note && typeof data.note === 'object' ? data.note : data);
   if (!note) throw new ApiError('bad_response', '/api/notes: the new note has no id');
   return note;
 }

@@ -160,9 +160,10 @@ function defaults(api) {
     'GET /api/notes': withBearer(() => (api.backendEnabled ? { body: { notes: api.notes } } : null)),
     'POST /api/notes': withBearer((req) => {
       if (!api.backendEnabled) return null;
-      const note = { id: api.nextNoteId++, text: req.body.text, created_at: NOW };
+      const note = { id: api.nextNoteId++, text: req.body.text };
       api.notes = [...api.notes, note];
-      return { status: 201, body: note };
+      // examples/flask-api's answer.
+      return { status: 201, body: { note } };
     }),
     'DELETE /api/notes/:id': withBearer((req) => {
       if (!api.backendEnabled) return null;
