@@ -242,6 +242,59 @@ module('Unit | torii adapter | popup window service', function (hooks) {
     }
   });
 
+  test('a window reserved in the click is the one sent to the provider, and released when unused', function (assert) {
+    const popup = this.owner.lookup('torii-service:popup');
+    const realOpen = window.open;
+    const opened = [];
+    const fakeWindow = () => ({
+      closed: false,
+      replaced: [],
+      location: {
+        replace(url) {
+          this.owner.replaced.push(url);
+        },
+      },
+      close() {
+        this.closed = true;
+      },
+    });
+    window.open = (...args) => {
+      const w = fakeWindow();
+      w.location.owner = w;
+      opened.push({ args, w });
+      return w;
+    };
+    try {
+      assert.true(popup.reserve(), 'a window opened');
+      assert.strictEqual(opened[0].args[0], 'about:blank', 'empty, its address to come');
+      popup.openRemote('https://github.example.test/login/oauth/authorize?state=s', 'key', {});
+      assert.strictEqual(opened.length, 1, 'no second window');
+      assert.deepEqual(opened[0].w.replaced, ['https://github.example.test/login/oauth/authorize?state=s']);
+      assert.strictEqual(popup.remote, opened[0].w);
+
+      popup.remote = null;
+      popup.reserve();
+      popup.release();
+      assert.true(opened[1].w.closed, 'an unused reserved window is closed');
+      popup.openRemote('https://accounts.example.test/auth', 'key', {});
+      assert.strictEqual(opened.length, 3, 'without a reservation, a window of its own (torii’s way)');
+    } finally {
+      window.open = realOpen;
+      popup.remote = null;
+    }
+  });
+
+  test('a popup blocker refusing the reserved window is reported', function (assert) {
+    const popup = this.owner.lookup('torii-service:popup');
+    const realOpen = window.open;
+    window.open = () => null;
+    try {
+      assert.false(popup.reserve());
+    } finally {
+      window.open = realOpen;
+    }
+  });
+
   test('a popup that reopens restarts the grace period', function (assert) {
     const popup = this.owner.lookup('torii-service:popup');
     let closes = 0;
