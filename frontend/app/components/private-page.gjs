@@ -107,59 +107,58 @@ export default class PrivatePage extends Component {
     {{! Nothing of the session once it is forgotten here, or being signed out,
         whatever is still on its way from the server. }}
     {{#if this.session.isSignedIn}}
+      <section class="card profile" aria-label="Profile from your session">
+        {{#if this.showPicture}}
+          <img
+            class="avatar"
+            src={{this.user.picture}}
+            alt=""
+            width="72"
+            height="72"
+            referrerpolicy="no-referrer"
+            data-test-picture
+            {{on "error" this.onPictureError}}
+          />
+        {{else}}
+          <span class="avatar avatar-initials" aria-hidden="true">{{this.initials}}</span>
+        {{/if}}
+        <dl class="facts">
+          <dt>Name</dt>
+          <dd data-test-user-name>{{this.displayName}}</dd>
+          <dt>Email</dt>
+          <dd data-test-user-email>{{this.user.email}}</dd>
+          <dt>Signed in with</dt>
+          <dd data-test-user-provider>{{this.providerName}}</dd>
+        </dl>
+      </section>
 
-    <section class="card profile" aria-label="Profile from your session">
-      {{#if this.showPicture}}
-        <img
-          class="avatar"
-          src={{this.user.picture}}
-          alt=""
-          width="72"
-          height="72"
-          referrerpolicy="no-referrer"
-          data-test-picture
-          {{on "error" this.onPictureError}}
-        />
-      {{else}}
-        <span class="avatar avatar-initials" aria-hidden="true">{{this.initials}}</span>
-      {{/if}}
-      <dl class="facts">
-        <dt>Name</dt>
-        <dd data-test-user-name>{{this.displayName}}</dd>
-        <dt>Email</dt>
-        <dd data-test-user-email>{{this.user.email}}</dd>
-        <dt>Signed in with</dt>
-        <dd data-test-user-provider>{{this.providerName}}</dd>
-      </dl>
-    </section>
+      <section class="card api" aria-labelledby="api-heading">
+        <h2 id="api-heading">The API, with this session’s token</h2>
+        <p class="hint"><code>GET /api/me</code> with <code>Authorization: Bearer …</code></p>
+        {{#if (eq this.apiState "loading")}}
+          <p role="status" data-test-api-loading><span class="spinner" aria-hidden="true"></span> Calling the API…</p>
+        {{else if (eq this.apiState "ok")}}
+          <p class="status status-in" data-test-api-ok>
+            The API accepted the token and knows you as <strong>{{this.apiEmail}}</strong>.
+          </p>
+          <details>
+            <summary>Show the API’s answer</summary>
+            <pre data-test-api-answer>{{this.apiJson}}</pre>
+          </details>
+        {{else}}
+          <div class="error" role="alert" data-test-api-error={{this.apiError.code}}>
+            <p>{{this.apiErrorMessage}}</p>
+            {{#if this.sessionEnded}}
+              <button type="button" class="button" {{on "click" this.signInAgain}}>Sign in again</button>
+            {{else}}
+              <button type="button" class="button" {{on "click" this.loadMe}}>Try again</button>
+            {{/if}}
+          </div>
+        {{/if}}
+      </section>
 
-    <section class="card api" aria-labelledby="api-heading">
-      <h2 id="api-heading">The API, with this session’s token</h2>
-      <p class="hint"><code>GET /api/me</code> with <code>Authorization: Bearer …</code></p>
-      {{#if (eq this.apiState "loading")}}
-        <p role="status" data-test-api-loading><span class="spinner" aria-hidden="true"></span> Calling the API…</p>
-      {{else if (eq this.apiState "ok")}}
-        <p class="status status-in" data-test-api-ok>
-          The API accepted the token and knows you as <strong>{{this.apiEmail}}</strong>.
-        </p>
-        <details>
-          <summary>Show the API’s answer</summary>
-          <pre data-test-api-answer>{{this.apiJson}}</pre>
-        </details>
-      {{else}}
-        <div class="error" role="alert" data-test-api-error={{this.apiError.code}}>
-          <p>{{this.apiErrorMessage}}</p>
-          {{#if this.sessionEnded}}
-            <button type="button" class="button" {{on "click" this.signInAgain}}>Sign in again</button>
-          {{else}}
-            <button type="button" class="button" {{on "click" this.loadMe}}>Try again</button>
-          {{/if}}
-        </div>
-      {{/if}}
-    </section>
-
-    <NotesCard />
-    <SessionsCard />
+      <NotesCard />
+      <SessionsCard />
     {{else}}
       <section class="card" data-test-private-closed>
         <p class="status status-out">You are not signed in.</p>
