@@ -130,8 +130,9 @@ export default class Session extends SessionService {
     this.signingOut = true;
     this.#leavePrivatePage('index');
     return this.invalidate().finally(() => {
-      // (Still authenticated only if the session store refused to forget.)
-      if (!this.isDestroying && !this.isAuthenticated) this.signingOut = false;
+      // Forgotten (the pages check isAuthenticated too), or, if the store
+      // could not forget it, still signed in and shown as such.
+      if (!this.isDestroying) this.signingOut = false;
     });
   }
 
