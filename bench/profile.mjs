@@ -1,16 +1,15 @@
 // Where the Worker's CPU goes: a V8 CPU profile of the Worker isolate (the
 // Worker and its Durable Objects share it) under `wrangler dev`, taken
 // through wrangler's inspector while sign-ins run against the Google
-// stand-in, summed by function (self time). This found the two costs issue
-// 10's budgets were missing by: the stub `fetch` to the session store, and a
-// cold state object opened on most sign-ins.
+// stand-in, summed by function (self time), so that the largest cost is
+// the one looked at first.
 //
 //   node bench/profile.mjs            (Node >= 22: it needs WebSocket)
 // env: N=100              sign-ins while profiling
 //      PROFILE_OUT=file   also write the whole .cpuprofile (Chrome DevTools)
 //      EDGE_LOGIN_SESSIONS=off   the stateless Worker
 // Function names need a build with them (`make bench` makes one in
-// build-names/; or CARGO_PROFILE_RELEASE_STRIP=false bash scripts/build-worker.sh).
+// build-names/; or bash scripts/build-worker.sh --names).
 
 import { writeFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# `make bench`: builds the release wasm and measures issue 5's budgets in one
+# `make bench`: builds the release wasm and measures the budgets in one
 # run on this machine, prints a table and writes the figures as JSON to
 # bench/results/ (latest.json and a time-stamped copy; git-ignored).
 #   1. installs what is missing (scripts/install-tools.sh; wrk from apt)
@@ -44,18 +44,15 @@ else
 fi
 export BENCH_NODE
 
-# The twenty largest contributors (issue 10), from a build that keeps the
-# function names (strip off; its own target dir and out dir, so the release
-# build below is untouched), so that the next kilobyte is a choice.
+# The twenty largest contributors, from a build that keeps the function
+# names (its own target dir and out dir, so the release build below is
+# untouched), so that the next kilobyte is a choice.
 if ! command -v twiggy >/dev/null 2>&1; then
   say "installing twiggy (cargo install twiggy)"
   cargo install --locked twiggy
 fi
 say "a build with function names for twiggy (build-names/)"
-CARGO_PROFILE_RELEASE_STRIP=false CARGO_TARGET_DIR=target/names \
-  WASM_BINDGEN_BIN="${WASM_BINDGEN_BIN:-$(command -v wasm-bindgen)}" \
-  WASM_OPT_BIN="${WASM_OPT_BIN:-$PWD/node_modules/.bin/wasm-opt}" \
-  worker-build --release --out-dir build-names
+CARGO_TARGET_DIR=target/names bash scripts/build-worker.sh --names --out-dir build-names
 twiggy top -n 20 build-names/index_bg.wasm | tee bench/results/twiggy-top20.txt
 
 bash scripts/build-worker.sh

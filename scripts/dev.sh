@@ -159,7 +159,7 @@ else
 fi
 
 # ---------------------------------------------------------------- 5. wrangler dev
-say "starting wrangler dev on http://127.0.0.1:$PORT (it builds the Worker first: cargo + worker-build, a few minutes the first time)"
+say "starting wrangler dev on http://127.0.0.1:$PORT (it builds the Worker first: cargo, wasm-bindgen, wasm-opt; a few minutes the first time)"
 start_group node_modules/.bin/wrangler dev --ip 127.0.0.1 --port "$PORT" --show-interactive-dev-session=false
 say "open http://127.0.0.1:$PORT  (Ctrl-C stops everything)"
 # Stop everything when either process ends, or on Ctrl-C.

@@ -3,11 +3,12 @@
 # `make test` and CI's Node 24 check both run it (the Worker and the
 # frontend already built; $PYTHON naming the venv's Python).
 #
-# wrangler.toml's configuration has the session store (issue 10). The
-# "classic" files predate it and mint tokens no store holds (every such token
-# is `session_ended` there, as the contract says), so they run against the
-# stateless Worker only; every other file runs with the store. The stateless
-# pass (SESSIONS removed) runs every file but the store's own three.
+# wrangler.toml's configuration has the session store. The "classic" files
+# mint tokens no store holds (every such token is `session_ended` there, as
+# the contract says), so they run against the stateless Worker only; every
+# other file runs with the store. The stateless pass (SESSIONS removed) runs
+# every file but the store's own three and the panic test (which runs its
+# own build, with the store, once).
 #   bash scripts/e2e.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -20,7 +21,7 @@ stateless=()
 for f in tests/e2e/*.test.mjs; do
   name=${f#tests/e2e/}; name=${name%.test.mjs}
   case "$classic" in *" $name "*) ;; *) with_store+=("$f") ;; esac
-  case "$name" in sessions | sessions-restart | sessions-alarm) ;; *) stateless+=("$f") ;; esac
+  case "$name" in sessions | sessions-restart | sessions-alarm | panic) ;; *) stateless+=("$f") ;; esac
 done
 [ "${#with_store[@]}" -gt 0 ] || { echo "error: no e2e file runs with the store" >&2; exit 1; }
 

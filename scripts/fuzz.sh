@@ -13,7 +13,7 @@
 # Groups and default executions per target (each group adds up to 10.5 M):
 #   token: token_unsign 5.5M, token_roundtrip 4M, token_signed 1M
 #   body:  body_json 4.5M, body_headers 3M, id_token 3M
-#   http:  cookie 3M, client_key 3M (issue 11: at least 1M each)
+#   http:  cookie 3M, client_key 3M (at least 1M each)
 # FUZZ_RUNS replaces every default; with FUZZ_TIME alone the runs are
 # unbounded and the time decides. Needs a nightly toolchain (installed with
 # rustup if missing) and cargo-fuzz (installed if missing). Seeds come from

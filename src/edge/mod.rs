@@ -49,6 +49,31 @@ async fn fetch(req: web_sys::Request, env: Env, ctx: Context) -> Result<web_sys:
     }
 }
 
+/// Only in the build tests/e2e/panic.test.mjs runs (cargo feature
+/// `panic-probe`; never in build/). Every request takes a borrow that
+/// `GET /api/panic-probe` panics while holding: with panic = "abort" nothing
+/// gives it back, as a panic halfway through an update leaves the instance's
+/// memory. So only a fresh instance can answer the next request.
+#[cfg(feature = "panic-probe")]
+mod panic_probe {
+    use std::cell::RefCell;
+
+    const PATH: &str = "/api/panic-probe";
+
+    thread_local! {
+        static HELD: RefCell<()> = const { RefCell::new(()) };
+    }
+
+    pub(super) fn check(path: &str) {
+        HELD.with(|held| {
+            let _held = held.borrow_mut();
+            if path == PATH {
+                panic!("panic probe: {PATH}");
+            }
+        });
+    }
+}
+
 enum Answer {
     Assets(web_sys::Response),
     Api(Outcome),
@@ -72,6 +97,8 @@ async fn answer(req: web_sys::Request, env: &Env, ctx: &Context) -> Result<Answe
     let url = req.url();
     let (origin, path) = origin_and_path(&url)
         .ok_or_else(|| worker::Error::RustError(format!("not an absolute URL: {url}")))?;
+    #[cfg(feature = "panic-probe")]
+    panic_probe::check(path);
     if !routes::api_path::<EdgePlatform>(path) {
         // Only reached if the assets layer hands a request to the Worker
         // (run_worker_first lists just the API paths).

@@ -2,8 +2,8 @@
 //! on `;`, each on its first `=`, name and value stripped of spaces and tabs
 //! only. Names are then compared byte for byte, so a cookie whose name differs
 //! from ours by anything else around it (a Unicode space, a control
-//! character) is another cookie, not ours (issue 11: such a cookie can be
-//! planted from a sibling subdomain, where `__Host-` does not reach).
+//! character) is another cookie, not ours (such a cookie can be planted
+//! from a sibling subdomain, where `__Host-` does not reach).
 
 /// The characters RFC 6265 §5.2 strips around a name or value (WSP).
 fn is_wsp(c: char) -> bool {

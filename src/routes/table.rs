@@ -44,7 +44,7 @@ impl TokenUse {
     }
 }
 
-/// What a route needs of the session store (`SESSIONS`, issue 10).
+/// What a route needs of the session store (`SESSIONS`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum StoreUse {
     /// Nothing checked before the handler (which may still use the store,

@@ -80,7 +80,7 @@ fn signed_in(config: &Config) -> (FakePlatform, Outcome) {
 
 // By topic: signing in (/auth/start, /login, /auth/config), the order of
 // the checks, restoring a session (/reauth, /api/me), the session store's
-// routes and checks (issue 10), hardening (issue 11), the route table.
+// routes and checks, hardening, the route table.
 mod hardening;
 mod order;
 mod restore;

@@ -92,7 +92,7 @@ describe('GET /auth/config', () => {
       authorization_endpoint: stack.mock.authorizeUrl,
       scope: 'openid email profile',
       redirect_path: '/torii/redirect.html',
-      // whether SESSIONS is bound (issue 10)
+      // whether SESSIONS is bound
       sessions: stack.sessions,
     });
   });

@@ -1,4 +1,4 @@
-// The audit log (issue 4): one JSON line per auth event in the Worker's log —
+// The audit log: one JSON line per auth event in the Worker's log —
 // login ok / refused and why, reauth refused and why, rate limited — and
 // nothing in it that could sign someone in or name them.
 // Each test reads only what wrangler printed after its own requests began

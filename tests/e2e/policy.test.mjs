@@ -140,7 +140,7 @@ describe('429 rate_limited (LOGIN_LIMITER, keyed by CF-Connecting-IP)', () => {
 });
 
 describe('ACCEPT_FLASK_TOKENS=true', () => {
-  // On the allow-lists: they apply to every token too (issue 10).
+  // On the allow-lists: they apply to every token too.
   const info = { sub: '5', email: 'flask@corp.example', name: 'Old Session' };
   const reauth = (t) => request(stack, 'POST', '/reauth', { json: { auth_token: t } });
   it('/reauth accepts a Python TimedSerializer(SECRET_KEY) token and answers a new-format token', T, async () => {

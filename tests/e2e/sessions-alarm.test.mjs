@@ -1,5 +1,5 @@
-// The SessionStore's alarm under `wrangler dev` (issue 10: "an alarm that
-// deletes sessions that can no longer be used"). What the alarm deletes and
+// The SessionStore's alarm under `wrangler dev` ("an alarm that deletes
+// sessions that can no longer be used"). What the alarm deletes and
 // when it is set are host-tested against a fake storage (src/store/tests);
 // this is the runtime firing it. With MAX_SESSION_AGE=2 a session cannot be
 // used two seconds after its sign-in, and its row must then leave the

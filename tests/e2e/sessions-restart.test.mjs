@@ -1,5 +1,5 @@
-// The session store keeps what it holds across restarts of `wrangler dev`
-// (issue 10): the same --persist-to dir, a new process. A live session is
+// The session store keeps what it holds across restarts of `wrangler dev`:
+// the same --persist-to dir, a new process. A live session is
 // still live, an ended one still ended. And the allow-lists are applied
 // again to every token (CONTRACT.md "Account policy" §): a restart with
 // ALLOWED_EMAILS no longer listing the user refuses their live session.

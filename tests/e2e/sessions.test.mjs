@@ -1,4 +1,4 @@
-// Sessions that can be ended (issue 10, CONTRACT.md "Sessions" §): the
+// Sessions that can be ended (CONTRACT.md "Sessions" §): the
 // SESSIONS Durable Object under `wrangler dev`, with real sign-ins through
 // the stand-in.
 import { describe, it, before, after } from 'node:test';

@@ -1,4 +1,4 @@
-// Helpers for the session-store tests (issue 10, CONTRACT.md "Sessions"):
+// Helpers for the session-store tests (CONTRACT.md "Sessions"):
 // the § routes, and sign-ins as a given user from a given device.
 import { request, signIn, decodeToken } from './stack.mjs';
 

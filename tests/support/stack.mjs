@@ -1,14 +1,14 @@
 // Test harness: the Google stand-in + `wrangler dev` running the already built
-// Worker (build/worker/shim.mjs) and frontend (frontend/dist), with the
-// bindings a test wants. Used by tests/e2e, tests/browser and the benchmark.
+// Worker (src/edge/entry.mjs with build/) and frontend (frontend/dist), with
+// the bindings a test wants. Used by tests/e2e, tests/browser and the benchmark.
 //
 //   import { startStack, signIn } from '../support/stack.mjs';
 //   const stack = await startStack({ vars: { MAX_TOKEN_AGE: '5' } });
 //   const { status, body } = await signIn(stack);
 //   await stack.stop();
 //
-// Nothing is rebuilt: build first (scripts/build-worker.sh, npm --prefix
-// frontend run build). Each stack gets its own temporary config dir (a
+// Nothing is rebuilt: build first (scripts/build-worker.sh,
+// scripts/build-frontend.sh). Each stack gets its own temporary config dir (a
 // wrangler.toml derived from the repo's, with absolute paths, without [build]),
 // its own .dev.vars (the secrets), its own --persist-to dir and free ports.
 
@@ -90,8 +90,8 @@ function deriveConfig({ main, assetsDir, vars, rateLimit, name, sessions = true 
     }
     if (hdr === '[build]' || hdr === '[[ratelimits]]' || hdr?.startsWith('[ratelimits') || hdr?.startsWith('[build.')) continue;
     if (hdr?.startsWith('[env.')) continue; // environments are not for tests
-    // sessions (issue 10): without the SESSIONS binding and its migration the
-    // Worker is stateless (CONTRACT.md "Sessions").
+    // Without the SESSIONS binding and its migration the Worker is
+    // stateless (CONTRACT.md "Sessions").
     if (!sessions && (hdr === '[[durable_objects.bindings]]' || hdr === '[[migrations]]')) continue;
     let lines = sec.lines;
     if (hdr === null) {
@@ -190,7 +190,7 @@ async function waitUntilUp(baseUrl, child, logs, timeoutMs, { readyLine = true }
  *        false: none (also the default when vars.GOOGLE_TOKEN_URL is given).
  * @param {{limit:number, period?:number}|false} [o.rateLimit={limit:10000, period:60}]
  *        the LOGIN_LIMITER binding; false omits it.
- * @param {string} [o.main]     the Worker entry (default $EDGE_LOGIN_WORKER or build/worker/shim.mjs)
+ * @param {string} [o.main]     the Worker entry (default $EDGE_LOGIN_WORKER or src/edge/entry.mjs)
  * @param {string} [o.assets]   the assets dir (default $EDGE_LOGIN_ASSETS or frontend/dist)
  * @param {number} [o.port]     fixed port for wrangler dev (default: a free one)
  * @param {number} [o.timeoutMs=90000]

@@ -1,4 +1,4 @@
-//! The hardening rules (issue 11, CONTRACT.md ◊) through the whole API: the
+//! The hardening rules (CONTRACT.md ◊) through the whole API: the
 //! sign-in cookie read as RFC 6265 says, the limiter's client key, the
 //! `SECRET_KEY` minimum, `GOOGLE_*_URL` over https or loopback, the
 //! id_token's `exp`, a future `auth_time`, the limiter's log line.

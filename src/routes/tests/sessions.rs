@@ -1,4 +1,4 @@
-//! The session store's part of the API (issue 10, CONTRACT.md "Sessions"):
+//! The session store's part of the API (CONTRACT.md "Sessions"):
 //! the sid, the session routes, `session_ended`, `503`, the allow-lists on
 //! every use, and the order of the checks, over `FakeStore` (the real
 //! object logic behind the real protocol).
