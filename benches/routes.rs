@@ -71,6 +71,7 @@ fn head(method: &str, path: &str, cookie: Option<&str>) -> RequestHead {
     RequestHead {
         method: method.to_string(),
         path: path.to_string(),
+        query: String::new(),
         origin: ORIGIN.to_string(),
         content_type: (method == "POST").then(|| "application/json".to_string()),
         authorization: None,
@@ -92,7 +93,7 @@ fn request(
         platform,
         &config,
         head,
-        FakeBody(body.to_vec()),
+        FakeBody::new(body.to_vec()),
     ))
 }
 

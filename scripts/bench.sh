@@ -67,3 +67,7 @@ cargo bench --bench routes "${bench_args[@]}"
 
 say "Node and wrangler dev: start-up, /login, /reauth, first request"
 node bench/run.mjs
+
+say "the app's backend: a forwarded GET straight, through edge-login, through a proxy floor"
+bash scripts/python-env.sh
+PYTHON="$PWD/.venv/bin/python" node bench/backend.mjs

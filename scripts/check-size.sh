@@ -7,7 +7,9 @@
 # size and the budget and fails when the budget is broken. It measures what
 # scripts/build-worker.sh built (scripts/test.sh builds it just before);
 # WASM=path checks another file. `make bench` lists the twenty largest items,
-# so that the next kilobyte is a choice.
+# so that the next kilobyte is a choice. The app's backend (forwarding, the
+# identity assertion through WebCrypto, forward auth, the JWKS, the key
+# checks) measured 14.6 KB of it.
 #   bash scripts/check-size.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -8,7 +8,11 @@
 #   4. starts the stand-in (tests/mock-oidc/server.mjs) when .dev.vars points
 #      the GOOGLE_*_URL at loopback; with real Google credentials and no URL
 #      overrides in .dev.vars, Google itself is used
-#   5. runs `wrangler dev` on http://127.0.0.1:8787 (its [build] command builds
+#   5. starts the app's backend example (examples/flask-api, the notes API, with
+#      the project venv's Python) on 127.0.0.1:5001 when .dev.vars points
+#      BACKEND_URL there; a .dev.vars without ASSERTION_KEY gets a new dev key
+#      and that BACKEND_URL
+#   6. runs `wrangler dev` on http://127.0.0.1:8787 (its [build] command builds
 #      the Worker)
 # Ctrl-C stops everything this script started.
 set -euo pipefail
@@ -19,6 +23,7 @@ say() { printf '==> %s\n' "$*" >&2; }
 
 PORT="${PORT:-8787}"
 MOCK_DEFAULT_PORT=9400
+API_DEFAULT_PORT=5001
 
 # ---------------------------------------------------------------- processes
 pids=()
@@ -102,6 +107,25 @@ else
   say "using the existing .dev.vars"
 fi
 
+# The app's backend (examples/flask-api): a .dev.vars from before it gets a
+# dev signing key and BACKEND_URL too. The key is on one line, its line
+# breaks written as \n (the Worker reads both forms).
+if ! grep -qE '^[[:space:]]*ASSERTION_KEY[[:space:]]*=' .dev.vars; then
+  say "adding a dev ASSERTION_KEY and BACKEND_URL=http://127.0.0.1:$API_DEFAULT_PORT (examples/flask-api) to .dev.vars"
+  assertion_key=$(node -e '
+    const { generateKeyPairSync } = require("crypto");
+    const { privateKey } = generateKeyPairSync("ec", { namedCurve: "P-256",
+      privateKeyEncoding: { type: "pkcs8", format: "pem" }, publicKeyEncoding: { type: "spki", format: "pem" } });
+    process.stdout.write(privateKey.trim().split("\n").join("\\n"));')
+  cat >> .dev.vars <<EOF
+# The app's backend: examples/flask-api, started by scripts/dev.sh. The key
+# signs the Edge-Login-Assertion it verifies (dev only: make your own with
+# openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256).
+BACKEND_URL="http://127.0.0.1:$API_DEFAULT_PORT"
+ASSERTION_KEY="$assertion_key"
+EOF
+fi
+
 # A value from .dev.vars (KEY=value, KEY="value" or KEY='value'); empty if absent.
 devvar() {
   local line
@@ -158,7 +182,18 @@ else
   fi
 fi
 
-# ---------------------------------------------------------------- 5. wrangler dev
+# ---------------------------------------------------------------- 5. the app's backend
+backend_url=$(devvar BACKEND_URL)
+if [[ "$backend_url" =~ ^http://127\.0\.0\.1:([0-9]+)/?$ ]]; then
+  api_port="${BASH_REMATCH[1]}"
+  bash scripts/python-env.sh
+  say "starting the app's backend example on $backend_url (examples/flask-api)"
+  EDGE_LOGIN_URL="http://127.0.0.1:$PORT" start_group .venv/bin/python examples/flask-api/app.py --port "$api_port"
+elif [ -n "$backend_url" ]; then
+  say "BACKEND_URL in .dev.vars is not the local example: not starting examples/flask-api"
+fi
+
+# ---------------------------------------------------------------- 6. wrangler dev
 say "starting wrangler dev on http://127.0.0.1:$PORT (it builds the Worker first: cargo, wasm-bindgen, wasm-opt; a few minutes the first time)"
 start_group node_modules/.bin/wrangler dev --ip 127.0.0.1 --port "$PORT" --show-interactive-dev-session=false
 say "open http://127.0.0.1:$PORT  (Ctrl-C stops everything)"

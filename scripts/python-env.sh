@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # The tests' Python: a project virtual environment in .venv/ (git-ignored),
-# made from the `python3` on PATH, holding tests/python/requirements.txt.
+# made from the `python3` on PATH, holding tests/python/requirements.txt and
+# examples/flask-api/requirements.txt (the app's backend example, which
+# `make dev` and the backend tests run).
 # Nothing is ever installed into that python3 itself: Debian's and Ubuntu's
 # refuse it (PEP 668, "externally-managed-environment"), and a user's Python
 # is theirs. Safe to run again: it only acts when .venv is missing, broken
@@ -12,6 +14,7 @@ cd "$(dirname "$0")/.."
 
 VENV=.venv
 REQ=tests/python/requirements.txt
+EXAMPLE_REQ=examples/flask-api/requirements.txt
 STAMP="$VENV/.requirements.txt"
 
 say() { printf '==> %s\n' "$*" >&2; }
@@ -52,11 +55,13 @@ if ! "$VENV/bin/python" -m pip --version >/dev/null 2>&1; then
   venv_hint "the venv made by $(command -v python3) has no pip (ensurepip is missing)"
 fi
 
-if [ ! -f "$STAMP" ] || ! cmp -s "$REQ" "$STAMP"; then
-  say "installing the tests' Python packages into $VENV ($REQ)"
+if [ ! -f "$STAMP" ] || ! cat "$REQ" "$EXAMPLE_REQ" | cmp -s - "$STAMP"; then
+  say "installing the tests' Python packages into $VENV ($REQ, $EXAMPLE_REQ)"
   "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check --require-virtualenv -r "$REQ"
-  cp "$REQ" "$STAMP"
+  # Apart: the first file is hash-pinned, which pip then asks of every line.
+  "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check --require-virtualenv -r "$EXAMPLE_REQ"
+  cat "$REQ" "$EXAMPLE_REQ" > "$STAMP"
 fi
 
-"$VENV/bin/python" -c 'import itsdangerous' ||
-  die "$VENV/bin/python cannot import itsdangerous; remove $VENV and run this again"
+"$VENV/bin/python" -c 'import itsdangerous, flask, jwt' ||
+  die "$VENV/bin/python cannot import itsdangerous, flask or jwt; remove $VENV and run this again"

@@ -1,5 +1,5 @@
 //! The top-level fields of one JSON object, picked by name and told apart as
-//! absent, `null`, a string, or anything else: what the request bodies, a
+//! absent, `null`, a string, a boolean, or anything else: what the request bodies, a
 //! token's `user_info` and the userinfo's `sub` are checked for. Not through
 //! `serde_json::Value`, whose parser and map cost 3 KB of gzipped wasm that
 //! nothing else needs.
@@ -14,7 +14,9 @@ pub enum Field {
     Absent,
     Null,
     Text(String),
-    /// A number, boolean, array or object.
+    /// `true` or `false`.
+    Bool(bool),
+    /// A number, array or object.
     Other,
 }
 
@@ -101,8 +103,8 @@ impl<'de> Visitor<'de> for FieldVisitor {
         Ok(Field::Null)
     }
 
-    fn visit_bool<E: de::Error>(self, _: bool) -> Result<Field, E> {
-        Ok(Field::Other)
+    fn visit_bool<E: de::Error>(self, v: bool) -> Result<Field, E> {
+        Ok(Field::Bool(v))
     }
 
     fn visit_i64<E: de::Error>(self, _: i64) -> Result<Field, E> {

@@ -4,11 +4,13 @@
 //! `token` (itsdangerous signing), `config` (bindings), `http` (plain
 //! request/response types, body checks, the one error → HTTP mapping),
 //! `auth` (session tokens, the sign-in cookie, account policy, redirect rule),
-//! `oidc` (the provider: code exchange, id_token, userinfo), `routes` (the
+//! `oidc` (the provider: code exchange, id_token, userinfo), `backend` (the
+//! identity assertion and JWKS for the app's backend), `routes` (the
 //! route table and its handlers). All of them are plain Rust, unit-tested on
 //! the host; `edge` is the only code that touches the Workers runtime.
 
 pub mod auth;
+pub mod backend;
 pub mod config;
 pub mod http;
 pub mod json_object;

@@ -4,8 +4,10 @@
 //! the routes that need it, so `/auth/config` keeps working while
 //! `SECRET_KEY` is still unset. Uses `token` only.
 
+pub mod assertion_key;
 mod secret;
 
+pub use assertion_key::AssertionKey;
 pub use secret::Secret;
 
 pub mod endpoint;
@@ -33,8 +35,12 @@ pub enum Problem {
     NotAnHttpUrl,
     /// `SECRET_KEY` shorter than `MIN_SECRET_KEY_BYTES`.
     TooShort,
-    /// A `GOOGLE_*_URL` that is not `https://`, nor `http://` on loopback.
+    /// A `GOOGLE_*_URL` (or `BACKEND_URL`) that is not `https://`, nor
+    /// `http://` on loopback.
     NotHttpsOrLoopback,
+    /// An `ASSERTION_KEY` that is not an ECDSA P-256 private key in PKCS#8
+    /// PEM.
+    NotAnAssertionKey,
 }
 
 /// `/auth/start` hands anyone a value signed with a key derived from
@@ -61,6 +67,36 @@ pub struct Config {
     pub allowed_email_domains: Vec<String>,
     pub allowed_emails: Vec<String>,
     pub accept_flask_tokens: bool,
+    backend: Backend,
+}
+
+/// The app's backend (CONTRACT.md "The app's backend"), as bound.
+#[derive(Debug, Clone)]
+struct Backend {
+    /// `BACKEND`, a service binding: told by the edge, which sees bindings
+    /// that are not text.
+    service: bool,
+    url: Setting<Option<String>>,
+    key: Setting<Option<AssertionKey>>,
+    fallbacks: Setting<Vec<AssertionKey>>,
+    audience: Option<String>,
+}
+
+/// Where forwarded requests go.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BackendTarget<'a> {
+    /// `BACKEND`, the service binding.
+    Service,
+    /// `BACKEND_URL`, an origin (or a base URL, the request's path appended).
+    Url(&'a str),
+}
+
+/// The keys of the identity assertion: the one that signs, and every one the
+/// JWKS publishes (it first, then the fallbacks).
+#[derive(Debug, Clone, Copy)]
+pub struct AssertionKeys<'a> {
+    pub signing: Option<&'a AssertionKey>,
+    pub fallbacks: &'a [AssertionKey],
 }
 
 /// The sign-in cookie is signed with a key of its own (an itsdangerous salt),
@@ -140,7 +176,80 @@ impl Config {
                 .map(|e| e.to_ascii_lowercase())
                 .collect(),
             accept_flask_tokens: get("ACCEPT_FLASK_TOKENS").as_deref() == Some("true"),
+            backend: Backend {
+                service: false,
+                url: match get("BACKEND_URL") {
+                    None => Ok(None),
+                    Some(raw) => url_setting("BACKEND_URL", Some(raw), "").map(Some),
+                },
+                key: get("ASSERTION_KEY")
+                    .map(|pem| assertion_key::parse_pem(&pem))
+                    .transpose()
+                    .map_err(|problem| ConfigError {
+                        binding: "ASSERTION_KEY",
+                        problem,
+                    }),
+                fallbacks: get("ASSERTION_KEY_FALLBACKS")
+                    .map(|raw| {
+                        split_list(Some(&raw))
+                            .iter()
+                            .map(|pem| assertion_key::parse_pem(pem))
+                            .collect::<Result<Vec<_>, _>>()
+                    })
+                    .transpose()
+                    .map(Option::unwrap_or_default)
+                    .map_err(|problem| ConfigError {
+                        binding: "ASSERTION_KEY_FALLBACKS",
+                        problem,
+                    }),
+                audience: get("ASSERTION_AUDIENCE").map(|a| a.trim().to_string()),
+            },
         }
+    }
+
+    /// The edge found `BACKEND`, a service binding: it is the backend, and
+    /// `BACKEND_URL` is not used.
+    pub fn with_backend_service(mut self) -> Self {
+        self.backend.service = true;
+        self
+    }
+
+    /// Whether a backend is configured at all (`/auth/config`'s `backend`),
+    /// well or not.
+    pub fn has_backend(&self) -> bool {
+        self.backend.service || !matches!(self.backend.url, Ok(None))
+    }
+
+    /// Where to forward, `None` without a backend; a bad `BACKEND_URL`, or
+    /// one without a usable `ASSERTION_KEY`, names its binding.
+    pub fn backend(&self) -> Result<Option<BackendTarget<'_>>, ConfigError> {
+        if self.backend.service {
+            self.assertion_keys()?;
+            return Ok(Some(BackendTarget::Service));
+        }
+        match &self.backend.url {
+            Ok(None) => Ok(None),
+            Err(e) => Err(e.clone()),
+            Ok(Some(url)) => match self.assertion_keys()?.signing {
+                Some(_) => Ok(Some(BackendTarget::Url(url))),
+                // Anyone who reaches the origin can send the headers; only
+                // a signed assertion tells the backend the Worker sent it.
+                None => Err(missing("ASSERTION_KEY")),
+            },
+        }
+    }
+
+    /// The assertion's keys; a key that is set but unusable names its
+    /// binding.
+    pub fn assertion_keys(&self) -> Result<AssertionKeys<'_>, ConfigError> {
+        let signing = self.backend.key.as_ref().map_err(Clone::clone)?.as_ref();
+        let fallbacks = self.backend.fallbacks.as_ref().map_err(Clone::clone)?;
+        Ok(AssertionKeys { signing, fallbacks })
+    }
+
+    /// The assertion's `aud`: `ASSERTION_AUDIENCE`, else the request's origin.
+    pub fn assertion_audience<'a>(&'a self, origin: &'a str) -> &'a str {
+        self.backend.audience.as_deref().unwrap_or(origin)
     }
 
     pub fn keyring(&self) -> Result<&Keyring, ConfigError> {

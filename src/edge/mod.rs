@@ -2,6 +2,7 @@
 //! runtime's Request into `http::RequestHead` + a lazy body, hands them to
 //! `routes::handle`, and turns the answer back; everything else is plain Rust.
 
+mod backend;
 mod fetch_client;
 mod js;
 mod platform;
@@ -11,7 +12,7 @@ mod session_stub;
 
 use crate::config::Config;
 use crate::http::error::{ApiError, RouteError};
-use crate::http::request_url::origin_and_path;
+use crate::http::request_url::{origin_and_path, query};
 use crate::http::{RequestHead, Response as PlainResponse};
 use crate::routes::{self, Audit, Outcome};
 use platform::{EdgeBody, EdgePlatform};
@@ -30,6 +31,7 @@ fn start() {
 async fn fetch(req: web_sys::Request, env: Env, ctx: Context) -> Result<web_sys::Response> {
     let outcome = match answer(req, &env, &ctx).await {
         Ok(Answer::Assets(response)) => return Ok(response),
+        Ok(Answer::Backend(response)) => return Ok(response),
         Ok(Answer::Api(outcome)) => outcome,
         // Whatever the runtime throws still gets the contract's JSON answer.
         Err(e) => failure(e),
@@ -76,6 +78,8 @@ mod panic_probe {
 
 enum Answer {
     Assets(web_sys::Response),
+    /// The app's backend's answer, streamed through.
+    Backend(web_sys::Response),
     Api(Outcome),
 }
 
@@ -111,6 +115,7 @@ async fn answer(req: web_sys::Request, env: &Env, ctx: &Context) -> Result<Answe
     let head = RequestHead {
         method: req.method(),
         path: path.to_string(),
+        query: query(&url).to_string(),
         origin: origin.to_string(),
         content_type: header("content-type"),
         authorization: header("authorization"),
@@ -120,9 +125,16 @@ async fn answer(req: web_sys::Request, env: &Env, ctx: &Context) -> Result<Answe
     };
     let config = config(env);
     let platform = EdgePlatform::new(env, ctx);
-    Ok(Answer::Api(
-        routes::handle(&platform, &config, &head, EdgeBody(req)).await,
-    ))
+    let outcome = routes::handle(&platform, &config, &head, EdgeBody(req)).await;
+    if outcome.response.from_backend {
+        if let Some(upstream) = platform.take_upstream() {
+            return Ok(Answer::Backend(backend::answer(
+                &upstream,
+                &outcome.response.headers,
+            )?));
+        }
+    }
+    Ok(Answer::Api(outcome))
 }
 
 thread_local! {
@@ -135,9 +147,13 @@ thread_local! {
 fn config(env: &Env) -> Rc<Config> {
     CONFIG.with(|cell| {
         cell.get_or_init(|| {
-            Rc::new(Config::from_lookup(|name| {
-                env.var(name).ok().map(|v| v.to_string())
-            }))
+            let config = Config::from_lookup(|name| env.var(name).ok().map(|v| v.to_string()));
+            // A service binding is no text: the lookup cannot see it.
+            Rc::new(if env.service("BACKEND").is_ok() {
+                config.with_backend_service()
+            } else {
+                config
+            })
         })
         .clone()
     })

@@ -1,9 +1,13 @@
 //! `routes::Platform` and `routes::Body` over the Workers runtime.
 
+use super::backend;
 use super::fetch_client::FetchClient;
 use super::session_stub::StubTransport;
+use crate::backend::jwk::EcPublicKey;
+use crate::backend::BackendError;
+use crate::config::{AssertionKeys, ConfigError};
 use crate::http::request_body::{self, BoundedBody, Next};
-use crate::routes::{Body, BodyError, Platform};
+use crate::routes::{Body, BodyError, Forwarded, Forwarding, Platform};
 use sha2::{Digest, Sha256};
 use std::cell::RefCell;
 use std::collections::HashMap;
@@ -11,12 +15,17 @@ use worker::js_sys::{self, Reflect, Uint8Array};
 use worker::wasm_bindgen::prelude::wasm_bindgen;
 use worker::wasm_bindgen::{JsCast, JsValue};
 use worker::wasm_bindgen_futures::JsFuture;
-use worker::{web_sys, Cache, Context, Date, Env, Response};
+use worker::{web_sys, worker_sys, Cache, Context, Date, Env, Response};
 
 pub struct EdgePlatform<'a> {
     http: FetchClient,
     limiter: Option<Limiter>,
     store: Option<StubTransport>,
+    /// `BACKEND`, the service binding.
+    backend: Option<worker_sys::Fetcher>,
+    /// The backend's answer of a forwarded request, its body still
+    /// streaming: the edge answers with it.
+    upstream: RefCell<Option<web_sys::Response>>,
     ctx: &'a Context,
 }
 
@@ -29,8 +38,15 @@ impl<'a> EdgePlatform<'a> {
                 .ok()
                 .map(JsCast::unchecked_into),
             store: StubTransport::from_env(env),
+            backend: env.service("BACKEND").ok().map(worker::Fetcher::into_rpc),
+            upstream: RefCell::new(None),
             ctx,
         }
+    }
+
+    /// The backend's answer, once a forwarded request has one.
+    pub fn take_upstream(&self) -> Option<web_sys::Response> {
+        self.upstream.borrow_mut().take()
     }
 }
 
@@ -70,6 +86,34 @@ impl Platform for EdgePlatform<'_> {
 
     fn http(&self) -> &FetchClient {
         &self.http
+    }
+
+    type Body = EdgeBody;
+
+    async fn forward(
+        &self,
+        request: Forwarding<'_>,
+        body: EdgeBody,
+    ) -> Result<Forwarded, BackendError> {
+        let (forwarded, upstream) =
+            backend::forward(self.backend.as_ref(), request, body.0).await?;
+        *self.upstream.borrow_mut() = Some(upstream);
+        Ok(forwarded)
+    }
+
+    async fn assertion_public_keys(
+        &self,
+        keys: AssertionKeys<'_>,
+    ) -> Result<Vec<EcPublicKey>, ConfigError> {
+        backend::public_keys(keys).await
+    }
+
+    async fn sign_assertion(
+        &self,
+        keys: AssertionKeys<'_>,
+        input: &[u8],
+    ) -> Result<Vec<u8>, ConfigError> {
+        backend::sign(keys, input).await
     }
 
     fn now(&self) -> u64 {
@@ -151,5 +195,9 @@ impl Body for EdgeBody {
             Ok(()) => body.finish(),
             Err(_) => Err(body.broken()),
         }
+    }
+
+    fn headers(&self) -> Vec<(String, String)> {
+        backend::request_headers(&self.0)
     }
 }

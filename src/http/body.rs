@@ -46,7 +46,7 @@ fn optional_string(field: Field, wrong_type: &'static str) -> Result<Option<Stri
     match field {
         Field::Absent | Field::Null => Ok(None),
         Field::Text(s) => Ok(Some(s)),
-        Field::Other => Err(RequestError::InvalidRequest(wrong_type)),
+        Field::Bool(_) | Field::Other => Err(RequestError::InvalidRequest(wrong_type)),
     }
 }
 
@@ -104,7 +104,7 @@ pub fn parse_login(body: &[u8]) -> Result<LoginBody, RequestError> {
     let state = match state {
         Field::Absent | Field::Null => StateField::Absent,
         Field::Text(s) => StateField::Value(s),
-        Field::Other => StateField::NotAString,
+        Field::Bool(_) | Field::Other => StateField::NotAString,
     };
     Ok(LoginBody {
         authorization_code,

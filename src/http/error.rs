@@ -4,6 +4,7 @@
 //! what an upstream said; details go to the log (`log_detail`).
 
 use crate::auth::AuthError;
+use crate::backend::BackendError;
 use crate::config::{ConfigError, Problem};
 use crate::http::body::RequestError;
 use crate::http::Response;
@@ -40,6 +41,14 @@ pub enum ApiError {
     /// The session store did not answer: never a success, never
     /// `session_ended`.
     Store(StoreError),
+    /// The app's backend did not answer.
+    Backend(BackendError),
+}
+
+impl From<BackendError> for ApiError {
+    fn from(e: BackendError) -> Self {
+        ApiError::Backend(e)
+    }
 }
 
 impl From<RouteError> for ApiError {
@@ -106,6 +115,7 @@ impl ApiError {
                 AuthError::SessionNotFound => 404,
             },
             ApiError::Store(_) => 503,
+            ApiError::Backend(_) => 502,
             ApiError::Provider(e) => match e {
                 ProviderError::RedirectUriNotRegistered | ProviderError::BadRedirectUri => 400,
                 ProviderError::InvalidGrant => 401,
@@ -142,6 +152,7 @@ impl ApiError {
                 AuthError::SessionNotFound => "not_found",
             },
             ApiError::Store(_) => "store_unavailable",
+            ApiError::Backend(_) => "upstream_error",
             ApiError::Provider(e) => match e {
                 ProviderError::RedirectUriNotRegistered | ProviderError::BadRedirectUri => {
                     "redirect_uri_not_allowed"
@@ -196,6 +207,7 @@ impl ApiError {
             ApiError::Store(_) => format!(
                 "The session store could not be reached; the session is kept, please try again in {STORE_RETRY_AFTER_SECS} seconds."
             ),
+            ApiError::Backend(_) => "The app's backend could not be reached or did not answer in time; please try again.".into(),
             ApiError::Provider(e) => match e {
                 ProviderError::RedirectUriNotRegistered => "Google does not accept this redirect URI: register it under Authorized redirect URIs of the OAuth client in the Google Cloud console.".into(),
                 ProviderError::BadRedirectUri => {
@@ -219,6 +231,7 @@ impl ApiError {
             | ApiError::Provider(ProviderError::ClientRejected(detail))
             | ApiError::Route(RouteError::Internal(detail)) => Some(detail.clone()),
             ApiError::Store(err) => Some(err.to_string()),
+            ApiError::Backend(err) => Some(err.to_string()),
             ApiError::Provider(ProviderError::BadEndpoint(binding)) => {
                 Some(format!("{binding} does not parse as a URL"))
             }
@@ -294,6 +307,10 @@ fn misconfigured(err: &ConfigError) -> String {
             "The server's {} setting is too short: it must be at least {} bytes; its operator must set a longer one.",
             err.binding,
             crate::config::MIN_SECRET_KEY_BYTES
+        ),
+        Problem::NotAnAssertionKey => format!(
+            "The server's {} setting must be an ECDSA P-256 private key in PKCS#8 PEM (openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256).",
+            err.binding
         ),
         Problem::NotHttpsOrLoopback => format!(
             "The server's {} setting must be an https:// URL (http:// only on localhost or a loopback address).",

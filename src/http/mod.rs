@@ -5,6 +5,7 @@
 
 pub mod body;
 pub mod error;
+pub mod forward;
 pub mod request_body;
 pub mod request_url;
 
@@ -33,6 +34,8 @@ pub const SECURITY_HEADERS: [(&str, &str); 5] = [
 pub struct RequestHead {
     pub method: String,
     pub path: String,
+    /// `?` and the query as sent, or empty: forwarded to the app's backend.
+    pub query: String,
     /// `scheme://host[:port]` of the request URL.
     pub origin: String,
     pub content_type: Option<String>,
@@ -48,6 +51,9 @@ pub struct Response {
     pub status: u16,
     pub headers: Vec<(String, String)>,
     pub body: Vec<u8>,
+    /// The app's backend answered: its headers and body are the answer's,
+    /// which the platform holds and streams; `headers` are added to them.
+    pub from_backend: bool,
 }
 
 impl Response {
@@ -56,6 +62,15 @@ impl Response {
         // Serializing our own plain structs cannot fail; an empty object is a
         // safe answer if it ever did.
         let body = serde_json::to_vec(body).unwrap_or_else(|_| b"{}".to_vec());
+        Response::json_bytes(status, body)
+    }
+
+    /// A JSON API answer whose body is JSON text already.
+    pub fn json_text(status: u16, body: String) -> Self {
+        Response::json_bytes(status, body.into_bytes())
+    }
+
+    fn json_bytes(status: u16, body: Vec<u8>) -> Self {
         let mut headers = vec![
             (
                 "Content-Type".to_string(),
@@ -72,7 +87,36 @@ impl Response {
             status,
             headers,
             body,
+            from_backend: false,
         }
+    }
+
+    /// The app's backend's answer (held by the platform), with `added`
+    /// headers.
+    pub fn from_backend(status: u16, added: Vec<(String, String)>) -> Self {
+        Response {
+            status,
+            headers: added,
+            body: Vec::new(),
+            from_backend: true,
+        }
+    }
+
+    /// No body (a `204`): no content type, never cached, the security
+    /// headers.
+    pub fn empty(status: u16) -> Self {
+        let mut response = Response::json(status, &());
+        response.body.clear();
+        response
+            .headers
+            .retain(|(name, _)| !name.eq_ignore_ascii_case("content-type"));
+        response
+    }
+
+    /// Replaces every header of this name.
+    pub fn set_header(&mut self, name: &str, value: impl Into<String>) {
+        self.headers.retain(|(k, _)| !k.eq_ignore_ascii_case(name));
+        self.header(name, value);
     }
 
     pub fn header(&mut self, name: &str, value: impl Into<String>) {

@@ -27,5 +27,13 @@ pub fn origin_and_path(url: &str) -> Option<(&str, &str)> {
     Some((origin, path))
 }
 
+/// `?query` of a URL (without its fragment), or `""`.
+pub fn query(url: &str) -> &str {
+    let before_fragment = url.split('#').next().unwrap_or("");
+    before_fragment
+        .find('?')
+        .map_or("", |i| &before_fragment[i..])
+}
+
 #[cfg(test)]
 mod tests;

@@ -4,18 +4,21 @@
 //! runs on the host in tests. Uses every other layer; none of them uses it.
 
 mod account;
+mod backend;
 mod restore;
 mod sessions;
 mod signin;
 mod table;
 
 pub use table::{
-    api_path, find, routes, Handled, Handler, Route, StoreUse, TokenUse, ROUTE_PREFIXES,
+    api_path, find, routes, Handled, Handler, Route, StoreUse, TokenUse, ANY_METHOD, ROUTE_PREFIXES,
 };
 
 use crate::auth::session::{Lifetimes, Session};
 use crate::auth::{signin as signin_cookie, AuthError};
-use crate::config::Config;
+use crate::backend::jwk::EcPublicKey;
+use crate::backend::BackendError;
+use crate::config::{AssertionKeys, BackendTarget, Config, ConfigError};
 use crate::http::body::{self, RequestError, MAX_BODY, MAX_DRAIN};
 use crate::http::error::{ApiError, RouteError};
 pub use crate::http::request_body::BodyError;
@@ -28,12 +31,36 @@ use std::cell::RefCell;
 /// `Retry-After` for `429`: the rate-limit binding's period.
 pub const RATE_LIMIT_PERIOD_SECS: u32 = 60;
 
-/// The request body, read only when a route wants it.
+/// The request body, read only when a route wants it, or handed on unread
+/// (to the app's backend) with the request's headers.
 #[allow(async_fn_in_trait)]
 pub trait Body {
     /// Up to `max` bytes; past that, read and drop up to `drain` bytes in
     /// all, then `TooLarge`.
     async fn read(self, max: usize, drain: usize) -> Result<Vec<u8>, BodyError>;
+    /// Every header of the request, as the runtime lists them; read only
+    /// for a request that is forwarded.
+    fn headers(&self) -> Vec<(String, String)>;
+}
+
+/// A request for the app's backend, ready to send.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Forwarding<'a> {
+    pub target: BackendTarget<'a>,
+    pub method: &'a str,
+    /// The backend's URL for it (with `BACKEND`, the request's own URL).
+    pub url: String,
+    pub headers: Vec<(String, String)>,
+}
+
+/// The backend's answer as far as the routes see it; its body stays with
+/// the platform, which streams it to the client.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Forwarded {
+    pub status: u16,
+    /// The answer's header names (at least those of the security headers
+    /// it has), to add the security headers it lacks.
+    pub header_names: Vec<String>,
 }
 
 /// What the routes need from the platform besides the request.
@@ -51,6 +78,26 @@ pub trait Platform {
     type Store: Transport;
     /// The session store (`SESSIONS`); `None`: the stateless Worker.
     fn store(&self) -> Option<&Self::Store>;
+    type Body: Body;
+    /// Sends `request` to the app's backend with `body` streamed, unread;
+    /// answers once the backend's headers are in.
+    async fn forward(
+        &self,
+        request: Forwarding<'_>,
+        body: Self::Body,
+    ) -> Result<Forwarded, BackendError>;
+    /// The public keys of the assertion keys (the signing one first, then
+    /// the fallbacks); a key the runtime refuses names its binding.
+    async fn assertion_public_keys(
+        &self,
+        keys: AssertionKeys<'_>,
+    ) -> Result<Vec<EcPublicKey>, ConfigError>;
+    /// ES256 over `input` with the signing key: `r || s`, 64 bytes.
+    async fn sign_assertion(
+        &self,
+        keys: AssertionKeys<'_>,
+        input: &[u8],
+    ) -> Result<Vec<u8>, ConfigError>;
 }
 
 /// The session store's client, when `SESSIONS` is bound.
@@ -114,7 +161,7 @@ pub struct Outcome {
 
 /// What a handler gets: the request, what the checks before it found, and a
 /// place for its audit line.
-pub struct Call<'r, P> {
+pub struct Call<'r, P: Platform> {
     pub platform: &'r P,
     pub config: &'r Config,
     pub head: &'r RequestHead,
@@ -125,21 +172,28 @@ pub struct Call<'r, P> {
     pub params: Vec<&'r str>,
     /// The verified session when the route takes a bearer token.
     pub session: Option<Session>,
+    /// The body, unread, of a route that reads none (for the app's backend).
+    unread_body: RefCell<Option<P::Body>>,
     audit: RefCell<Option<Audit>>,
 }
 
-impl<P> Call<'_, P> {
+impl<P: Platform> Call<'_, P> {
     /// Sets the line the audit log gets for this request, success or not.
     pub fn audit(&self, audit: Audit) {
         *self.audit.borrow_mut() = Some(audit);
     }
+
+    /// The unread body, once: a route that reads none hands it on.
+    pub fn take_body(&self) -> Option<P::Body> {
+        self.unread_body.borrow_mut().take()
+    }
 }
 
-pub async fn handle<P: Platform, B: Body>(
+pub async fn handle<P: Platform>(
     platform: &P,
     config: &Config,
     head: &RequestHead,
-    body: B,
+    body: P::Body,
 ) -> Outcome {
     let routes = table::routes::<P>();
     let found = find(&routes, &head.path, &head.method);
@@ -153,6 +207,7 @@ pub async fn handle<P: Platform, B: Body>(
                 body: Vec::new(),
                 params,
                 session: None,
+                unread_body: RefCell::new(None),
                 audit: RefCell::new(None),
             };
             let result = run(&mut call, body).await;
@@ -195,7 +250,7 @@ pub async fn handle<P: Platform, B: Body>(
 /// handler: method (done by `find`), rate limit, Content-Type, size, JSON
 /// shape, then the bindings, the token and the work, which the handler's
 /// own order decides.
-async fn run<P: Platform, B: Body>(call: &mut Call<'_, P>, body: B) -> Result<Response, ApiError> {
+async fn run<P: Platform>(call: &mut Call<'_, P>, body: P::Body) -> Result<Response, ApiError> {
     let route = call.route;
     if route.rate_limited {
         let key = client_key::rate_limit_key(call.head.client_ip.as_deref());
@@ -206,10 +261,11 @@ async fn run<P: Platform, B: Body>(call: &mut Call<'_, P>, body: B) -> Result<Re
             .into());
         }
     }
-    if let Some(kind) = route.body {
-        call.body = read_json_body(call.head, body, kind).await?;
+    match route.body {
+        Some(kind) => call.body = read_json_body(call.head, body, kind).await?,
+        None => *call.unread_body.get_mut() = Some(body),
     }
-    if route.token.is_bearer() {
+    if matches!(route.token, TokenUse::Bearer | TokenUse::BearerSignature) {
         call.session = Some(account::bearer_session(call).await?);
     }
     (route.handler)(call).await

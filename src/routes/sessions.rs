@@ -35,7 +35,7 @@ fn parts<'a, P: Platform>(
     Ok((store, session))
 }
 
-fn ended<P>(call: &Call<'_, P>, event: &'static str, count: u32) -> Response {
+fn ended<P: Platform>(call: &Call<'_, P>, event: &'static str, count: u32) -> Response {
     call.audit(Audit {
         sessions_ended: Some(count),
         ..Audit::ok(event)

@@ -179,6 +179,8 @@ pub fn auth_config<'a, P: Platform>(call: &'a Call<'_, P>) -> Handled<'a> {
         redirect_path: &'a str,
         /// Whether `SESSIONS` is bound: the frontend can list and end sessions.
         sessions: bool,
+        /// Whether the app's backend is configured: `/api/…` reaches it.
+        backend: bool,
     }
     Box::pin(async move {
         Ok(Response::json(
@@ -189,6 +191,7 @@ pub fn auth_config<'a, P: Platform>(call: &'a Call<'_, P>) -> Handled<'a> {
                 scope: "openid email profile",
                 redirect_path: REDIRECT_PATH,
                 sessions: call.platform.store().is_some(),
+                backend: call.config.has_backend(),
             },
         ))
     })

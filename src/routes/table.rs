@@ -7,7 +7,7 @@
 //! To add a route: one row here, and its handler (a `fn` returning
 //! `Handled`) in the file of its group.
 
-use super::{account, restore, sessions, signin, BodyKind, Call, Platform};
+use super::{account, backend, restore, sessions, signin, BodyKind, Call, Platform};
 use crate::http::error::{ApiError, RouteError};
 use crate::http::Response;
 use std::future::Future;
@@ -36,13 +36,23 @@ pub enum TokenUse {
     /// its age, or of an account taken off the allow-lists, can still sign
     /// its session out).
     BearerSignature,
+    /// `Authorization: Bearer`, checked as `Bearer` does but by the handler,
+    /// after the bindings of the app's backend (which come first in the
+    /// contract's order, and decide whether the path exists at all).
+    BearerAfterBackend,
 }
 
 impl TokenUse {
     pub fn is_bearer(self) -> bool {
-        matches!(self, TokenUse::Bearer | TokenUse::BearerSignature)
+        matches!(
+            self,
+            TokenUse::Bearer | TokenUse::BearerSignature | TokenUse::BearerAfterBackend
+        )
     }
 }
+
+/// A row's `method` that takes every method (the app's backend's rows).
+pub const ANY_METHOD: &str = "*";
 
 /// What a route needs of the session store (`SESSIONS`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -59,9 +69,12 @@ pub enum StoreUse {
     Required,
 }
 
-pub struct Route<P> {
-    /// Literal segments, or `{name}` for one non-empty segment.
+pub struct Route<P: Platform> {
+    /// Literal segments, or `{name}` for one non-empty segment, or last
+    /// `{name*}` for one or more segments, not all empty.
     pub path: &'static str,
+    /// A method, or `ANY_METHOD`: every method of a path no row before it
+    /// has.
     pub method: &'static str,
     /// `LOGIN_LIMITER` is asked first.
     pub rate_limited: bool,
@@ -79,7 +92,7 @@ pub struct Route<P> {
 }
 
 /// The table. Rows sharing a path differ by method.
-pub fn routes<P: Platform>() -> [Route<P>; 9] {
+pub fn routes<P: Platform>() -> [Route<P>; 12] {
     [
         Route {
             path: "/auth/start",
@@ -180,15 +193,60 @@ pub fn routes<P: Platform>() -> [Route<P>; 9] {
             clears_signin_cookie: false,
             handler: sessions::end_one,
         },
+        Route {
+            path: "/auth/check",
+            method: "GET",
+            rate_limited: false,
+            body: None,
+            token: TokenUse::BearerAfterBackend,
+            store: StoreUse::CheckIfBound,
+            audit: Some("auth_check"),
+            clears_signin_cookie: false,
+            handler: backend::check,
+        },
+        Route {
+            path: "/.well-known/jwks.json",
+            method: "GET",
+            rate_limited: false,
+            body: None,
+            token: TokenUse::None,
+            store: StoreUse::None,
+            audit: None,
+            clears_signin_cookie: false,
+            handler: backend::jwks,
+        },
+        // The app's own API: every path under /api/ that no row above has,
+        // any method. Last, so the Worker's own rows come first.
+        Route {
+            path: "/api/{rest*}",
+            method: ANY_METHOD,
+            rate_limited: false,
+            body: None,
+            token: TokenUse::BearerAfterBackend,
+            store: StoreUse::CheckIfBound,
+            audit: Some("backend"),
+            clears_signin_cookie: false,
+            handler: backend::forward,
+        },
     ]
 }
 
-impl<P> Route<P> {
+impl<P: Platform> Route<P> {
     /// The `{name}` segments of `path` when it is this route's path.
     fn params<'p>(&self, path: &'p str) -> Option<Vec<&'p str>> {
         let mut params = Vec::new();
         let mut given = path.split('/');
         for want in self.path.split('/') {
+            if want.starts_with('{') && want.ends_with("*}") {
+                let rest: Vec<&str> = given.by_ref().collect();
+                if rest.iter().all(|s| s.is_empty()) {
+                    return None;
+                }
+                // The remainder is one parameter, its slashes kept.
+                let start = path.len() - rest.iter().map(|s| s.len() + 1).sum::<usize>() + 1;
+                params.push(&path[start..]);
+                return Some(params);
+            }
             let got = given.next()?;
             if want.starts_with('{') && want.ends_with('}') {
                 if got.is_empty() {
@@ -205,7 +263,7 @@ impl<P> Route<P> {
 
 /// The row for this path and method, with the path's parameters; else
 /// `405` naming the methods the path has, or `404`.
-pub fn find<'t, 'p, P>(
+pub fn find<'t, 'p, P: Platform>(
     routes: &'t [Route<P>],
     path: &'p str,
     method: &str,
@@ -213,10 +271,12 @@ pub fn find<'t, 'p, P>(
     let mut allowed: Vec<&str> = Vec::new();
     for route in routes {
         if let Some(params) = route.params(path) {
-            if route.method == method {
+            if route.method == method || (route.method == ANY_METHOD && allowed.is_empty()) {
                 return Ok((route, params));
             }
-            allowed.push(route.method);
+            if route.method != ANY_METHOD {
+                allowed.push(route.method);
+            }
         }
     }
     if allowed.is_empty() {

@@ -34,7 +34,12 @@ fn head(method: &str, path: &str) -> RequestHead {
 }
 
 fn call(p: &FakePlatform, config: &Config, head: &RequestHead, body: &str) -> Outcome {
-    block_on(handle(p, config, head, FakeBody(body.as_bytes().to_vec())))
+    block_on(handle(
+        p,
+        config,
+        head,
+        FakeBody::new(body.as_bytes().to_vec()),
+    ))
 }
 
 /// One request with Google answering normally.
@@ -80,7 +85,8 @@ fn signed_in(config: &Config) -> (FakePlatform, Outcome) {
 
 // By topic: signing in (/auth/start, /login, /auth/config), the order of
 // the checks, restoring a session (/reauth, /api/me), the session store's
-// routes and checks, hardening, the route table.
+// routes and checks, hardening, the route table, the app's backend.
+mod backend;
 mod hardening;
 mod order;
 mod restore;

@@ -5,12 +5,16 @@
 //! Nothing here is compiled into the Worker.
 
 use crate::auth::session;
-use crate::routes::{Body, BodyError, Platform};
+use crate::backend::jwk::EcPublicKey;
+use crate::backend::BackendError;
+use crate::config::{AssertionKeys, BackendTarget, ConfigError, Problem};
+use crate::routes::{Body, BodyError, Forwarded, Forwarding, Platform};
 pub use crate::store::fake::FakeStore;
 use crate::store::Limits;
 use crate::token::Keyring;
 use base64::Engine as _;
 use oauth2::{AsyncHttpClient, HttpRequest, HttpResponse};
+use sha2::{Digest, Sha256};
 use std::cell::{Cell, RefCell};
 use std::collections::{HashSet, VecDeque};
 use std::future::Future;
@@ -110,6 +114,66 @@ pub struct FakePlatform {
     pub states_single_use: bool,
     /// The session store (`SESSIONS`); `None`: the stateless Worker.
     pub store: Option<FakeStore>,
+    /// The app's backend: what it received, what it answers.
+    pub backend: FakeBackend,
+    /// The runtime refuses to import the assertion keys.
+    pub keys_refused: bool,
+}
+
+/// The app's backend on the host: it records every request and answers
+/// each with `answer`.
+pub struct FakeBackend {
+    pub answer: RefCell<Result<Forwarded, BackendError>>,
+    pub received: RefCell<Vec<Received>>,
+}
+
+impl Default for FakeBackend {
+    fn default() -> Self {
+        FakeBackend {
+            answer: RefCell::new(Ok(Forwarded {
+                status: 200,
+                header_names: vec!["content-type".into()],
+            })),
+            received: RefCell::default(),
+        }
+    }
+}
+
+/// One request the fake backend received.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Received {
+    pub service: bool,
+    pub method: String,
+    pub url: String,
+    pub headers: Vec<(String, String)>,
+    pub body: Vec<u8>,
+}
+
+impl Received {
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+}
+
+/// The fake runtime's public key for a private key: made up from its DER,
+/// distinct per key, as base64url coordinates.
+pub fn fake_public_key(der: &[u8]) -> EcPublicKey {
+    let b64 = |v: &[u8]| base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(v);
+    let x = Sha256::digest(der);
+    EcPublicKey {
+        x: b64(&x),
+        y: b64(&Sha256::digest(x)),
+    }
+}
+
+/// The fake runtime's "signature": SHA-256 of the input, twice (64 bytes,
+/// as ES256's), so a test can tell what was signed.
+pub fn fake_signature(input: &[u8]) -> Vec<u8> {
+    let first = Sha256::digest(input);
+    [first.as_slice(), Sha256::digest(first).as_slice()].concat()
 }
 
 impl FakePlatform {
@@ -122,6 +186,8 @@ impl FakePlatform {
             spent: RefCell::default(),
             states_single_use: true,
             store: None,
+            backend: FakeBackend::default(),
+            keys_refused: false,
         }
     }
 
@@ -168,18 +234,83 @@ impl Platform for FakePlatform {
     fn store(&self) -> Option<&FakeStore> {
         self.store.as_ref()
     }
+    type Body = FakeBody;
+    async fn forward(
+        &self,
+        request: Forwarding<'_>,
+        body: FakeBody,
+    ) -> Result<Forwarded, BackendError> {
+        let answer = self.backend.answer.borrow().clone();
+        if answer.is_ok() {
+            self.backend.received.borrow_mut().push(Received {
+                service: request.target == BackendTarget::Service,
+                method: request.method.to_string(),
+                url: request.url,
+                headers: request.headers,
+                body: body.bytes,
+            });
+        }
+        answer
+    }
+    async fn assertion_public_keys(
+        &self,
+        keys: AssertionKeys<'_>,
+    ) -> Result<Vec<EcPublicKey>, ConfigError> {
+        if self.keys_refused {
+            return Err(ConfigError {
+                binding: "ASSERTION_KEY",
+                problem: Problem::NotAnAssertionKey,
+            });
+        }
+        Ok(keys
+            .signing
+            .into_iter()
+            .chain(keys.fallbacks)
+            .map(|key| fake_public_key(key.der()))
+            .collect())
+    }
+    async fn sign_assertion(
+        &self,
+        keys: AssertionKeys<'_>,
+        input: &[u8],
+    ) -> Result<Vec<u8>, ConfigError> {
+        match keys.signing {
+            Some(_) if !self.keys_refused => Ok(fake_signature(input)),
+            _ => Err(ConfigError {
+                binding: "ASSERTION_KEY",
+                problem: Problem::NotAnAssertionKey,
+            }),
+        }
+    }
 }
 
-/// A request body already in memory, held to the routes' limit.
-pub struct FakeBody(pub Vec<u8>);
+/// A request body already in memory, held to the routes' limit, with the
+/// request's headers (as the runtime lists them).
+#[derive(Default)]
+pub struct FakeBody {
+    pub bytes: Vec<u8>,
+    pub headers: Vec<(String, String)>,
+}
+
+impl FakeBody {
+    pub fn new(bytes: Vec<u8>) -> Self {
+        FakeBody {
+            bytes,
+            headers: Vec::new(),
+        }
+    }
+}
 
 impl Body for FakeBody {
     async fn read(self, max: usize, _drain: usize) -> Result<Vec<u8>, BodyError> {
-        if self.0.len() > max {
+        if self.bytes.len() > max {
             Err(BodyError::TooLarge)
         } else {
-            Ok(self.0)
+            Ok(self.bytes)
         }
+    }
+    fn headers(&self) -> Vec<(String, String)> {
+        self.headers.clone()
     }
 }
 

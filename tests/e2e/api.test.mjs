@@ -94,6 +94,8 @@ describe('GET /auth/config', () => {
       redirect_path: '/torii/redirect.html',
       // whether SESSIONS is bound
       sessions: stack.sessions,
+      // whether the app's backend is configured: not in this stack
+      backend: false,
     });
   });
 });

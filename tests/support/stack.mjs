@@ -22,6 +22,7 @@ import { fileURLToPath } from 'node:url';
 import { deflateSync, inflateSync } from 'node:zlib';
 import { startMockGoogle, s256 } from '../mock-oidc/server.mjs';
 import { python } from './python.mjs';
+import { newAssertionKey, startFlaskApi } from './flask-api.mjs';
 
 export const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const COOKIE_NAME = '__Host-edge-login';
@@ -200,6 +201,14 @@ async function waitUntilUp(baseUrl, child, logs, timeoutMs, { readyLine = true }
  *        EDGE_LOGIN_SESSIONS=off); false is the stateless Worker.
  * @param {string} [o.persistTo] wrangler's --persist-to dir (default: a new one in
  *        the stack's temporary dir); the same dir again is a restart with the state kept.
+ * @param {boolean|object} [o.backend] the app's backend: examples/flask-api started
+ *        on a free port (or `backend.api`, one already running, kept running by
+ *        stop()), BACKEND_URL pointing at it, ASSERTION_KEY a new key (or
+ *        `backend.key`), `backend.fallbacks` as ASSERTION_KEY_FALLBACKS. The stack
+ *        then has `api` and `assertionKey`.
+ * @param {boolean} [o.backendWorker] the app's backend as a Worker: examples/worker-api
+ *        bound as BACKEND (a [[services]] entry) and run by the same `wrangler dev`
+ *        (a second -c config).
  */
 export async function startStack(o = {}) {
   // A free port is picked, then bound by workerd a few seconds later; on a
@@ -253,7 +262,27 @@ async function startStackOnce(o) {
   mkdirSync(persist, { recursive: true });
   const name = 'edge-login';
   const sessions = o.sessions ?? process.env.EDGE_LOGIN_SESSIONS !== 'off';
-  const { toml, vars } = deriveConfig({ main, assetsDir, vars: { ...defaults, ...o.vars }, rateLimit, name, sessions });
+  const port = o.port ?? (await freePort());
+
+  // The app's backend knows the Worker's origin (its issuer and JWKS) before
+  // the Worker starts, and the Worker its URL.
+  let api = null;
+  let ownApi = false;
+  let assertionKey;
+  if (o.backend) {
+    const b = typeof o.backend === 'object' ? o.backend : {};
+    api = b.api ?? null;
+    if (!api) {
+      api = await startFlaskApi({ edgeLoginUrl: `http://127.0.0.1:${port}`, port: await freePort(), audience: b.audience });
+      ownApi = true;
+    }
+    assertionKey = b.key ?? newAssertionKey();
+    defaults.BACKEND_URL = api.url;
+    secrets.ASSERTION_KEY ??= assertionKey;
+    if (b.fallbacks) secrets.ASSERTION_KEY_FALLBACKS ??= b.fallbacks.join(',');
+  }
+  let { toml, vars } = deriveConfig({ main, assetsDir, vars: { ...defaults, ...o.vars }, rateLimit, name, sessions });
+  if (o.backendWorker) toml += '\n[[services]]\nbinding = "BACKEND"\nservice = "edge-login-notes-api"\n';
   writeFileSync(path.join(dir, 'wrangler.toml'), toml);
   const devVars = Object.entries(secrets)
     .filter(([, v]) => v !== undefined && v !== null)
@@ -261,11 +290,11 @@ async function startStackOnce(o) {
     .join('\n');
   writeFileSync(path.join(dir, '.dev.vars'), devVars + '\n');
 
-  const port = o.port ?? (await freePort());
   const inspectorPort = await freePort();
   const args = [
     'dev',
     '--config', path.join(dir, 'wrangler.toml'),
+    ...(o.backendWorker ? ['--config', path.join(REPO, 'examples', 'worker-api', 'wrangler.toml')] : []),
     '--ip', '127.0.0.1',
     '--port', String(port),
     '--inspector-port', String(inspectorPort),
@@ -337,6 +366,7 @@ async function startStackOnce(o) {
         /* gone */
       }
       if (ownMock) await mock.stop();
+      if (ownApi) await api.stop();
       if (!o.keepDir) rmSync(dir, { recursive: true, force: true });
     })();
     return stopped;
@@ -357,6 +387,8 @@ async function startStackOnce(o) {
     origin: baseUrl,
     redirectUri: `${baseUrl}/torii/redirect.html`,
     mock,
+    api,
+    assertionKey,
     vars,
     secrets,
     sessions,

@@ -32,6 +32,7 @@ fn one_of_each() -> Vec<ApiError> {
         config(Problem::NotAnHttpUrl).into(),
         config(Problem::TooShort).into(),
         config(Problem::NotHttpsOrLoopback).into(),
+        config(Problem::NotAnAssertionKey).into(),
         AuthError::InvalidState("The sign-in state does not match.").into(),
         AuthError::RedirectUriNotAllowed.into(),
         AuthError::InvalidToken { presented: false }.into(),
@@ -50,6 +51,8 @@ fn one_of_each() -> Vec<ApiError> {
         ApiError::Provider(ProviderError::BadEndpoint("GOOGLE_TOKEN_URL")),
         ApiError::Provider(ProviderError::BadRedirectUri),
         ProviderError::Upstream("token endpoint answered 503".into()).into(),
+        BackendError::Unreachable("connection refused".into()).into(),
+        BackendError::Timeout(30).into(),
     ]
 }
 
@@ -83,6 +86,10 @@ fn variant_name(e: &ApiError) -> &'static str {
             problem: Problem::NotHttpsOrLoopback,
             ..
         }) => "NotHttpsOrLoopback",
+        ApiError::Config(ConfigError {
+            problem: Problem::NotAnAssertionKey,
+            ..
+        }) => "NotAnAssertionKey",
         ApiError::Auth(AuthError::InvalidState(_)) => "InvalidState",
         ApiError::Auth(AuthError::RedirectUriNotAllowed) => "RedirectUriNotAllowed",
         ApiError::Auth(AuthError::InvalidToken { presented: false }) => "InvalidTokenAbsent",
@@ -101,6 +108,8 @@ fn variant_name(e: &ApiError) -> &'static str {
         ApiError::Provider(ProviderError::BadEndpoint(_)) => "BadEndpoint",
         ApiError::Provider(ProviderError::BadRedirectUri) => "BadRedirectUri",
         ApiError::Provider(ProviderError::Upstream(_)) => "Upstream",
+        ApiError::Backend(BackendError::Unreachable(_)) => "BackendUnreachable",
+        ApiError::Backend(BackendError::Timeout(_)) => "BackendTimeout",
     }
 }
 
@@ -134,7 +143,7 @@ fn every_variant_is_listed() {
     assert_eq!(names.len(), listed, "a variant is listed twice");
     // Bump together with a new variant in `variant_name` (which will not
     // compile without it) and in `one_of_each`.
-    assert_eq!(listed, 31);
+    assert_eq!(listed, 34);
 }
 
 #[test]

@@ -1,4 +1,4 @@
-use super::origin_and_path;
+use super::{origin_and_path, query};
 
 #[test]
 fn splits_origin_and_path() {
@@ -65,4 +65,15 @@ fn refuses_a_url_without_scheme_or_host() {
     assert_eq!(origin_and_path("/login"), None);
     assert_eq!(origin_and_path("://a.example/x"), None);
     assert_eq!(origin_and_path("https:///x"), None);
+}
+
+#[test]
+fn query_keeps_its_question_mark_and_drops_the_fragment() {
+    assert_eq!(query("https://a.example/api/notes?x=1&y=2#f"), "?x=1&y=2");
+}
+
+#[test]
+fn no_query_is_empty() {
+    assert_eq!(query("https://a.example/api/notes#a?b"), "");
+    assert_eq!(query("https://a.example/api/notes"), "");
 }

@@ -195,7 +195,8 @@ fn auth_config_needs_only_client_id() {
             "authorization_endpoint": "https://accounts.google.com/o/oauth2/v2/auth",
             "scope": "openid email profile",
             "redirect_path": "/torii/redirect.html",
-            "sessions": false
+            "sessions": false,
+            "backend": false
         })
     );
 }
