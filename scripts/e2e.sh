@@ -7,10 +7,11 @@
 # mint tokens no store holds (every such token is `session_ended` there, as
 # the contract says), so they run against the stateless Worker only; every
 # other file runs with the store. The stateless pass (SESSIONS removed) runs
-# every file but the store's own three, the panic test (which runs its own
-# build, with the store, once), backend-keys (which picks the store or not
-# per stack itself) and backend-worker; backend runs in both, since the
-# stateless Worker forwards too.
+# every file but the store's own (sessions*, except sessions-stateless, which
+# is the stateless Worker's), the panic test (which runs its own build, with
+# the store, once), backend-keys (which picks the store or not per stack
+# itself) and backend-worker; backend runs in both, since the stateless
+# Worker forwards too.
 #   bash scripts/e2e.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -23,7 +24,7 @@ stateless=()
 for f in tests/e2e/*.test.mjs; do
   name=${f#tests/e2e/}; name=${name%.test.mjs}
   case "$classic" in *" $name "*) ;; *) with_store+=("$f") ;; esac
-  case "$name" in sessions | sessions-restart | sessions-alarm | panic | backend-keys | backend-worker) ;; *) stateless+=("$f") ;; esac
+  case "$name" in sessions-stateless) stateless+=("$f") ;; sessions | sessions-* | panic | backend-keys | backend-worker) ;; *) stateless+=("$f") ;; esac
 done
 [ "${#with_store[@]}" -gt 0 ] || { echo "error: no e2e file runs with the store" >&2; exit 1; }
 

@@ -1,7 +1,16 @@
 #!/usr/bin/env bash
-# `make load`: 100,000 POST /reauth through wrk against the Worker under
-# `wrangler dev`, a mix of valid, expired and tampered session tokens, every
-# answer checked against its token (tests/load/run.mjs, tests/load/reauth.lua).
+# `make load`, in two runs against the Worker under `wrangler dev`:
+#  1. the token check: 100,000 POST /reauth through wrk, a mix of valid,
+#     expired and tampered session tokens, every answer checked against its
+#     token, without the store (tests/load/run.mjs, tests/load/reauth.lua);
+#  2. the store's soak: 2,000 sign-ins by 200 users, then 100,000 /reauth,
+#     /api/me and /api/whoami forwarded to the app's backend (examples/
+#     worker-api as BACKEND), with sign-outs mixed in, every answer checked
+#     against what was ended before it was sent, and the persisted store
+#     holding exactly the live sessions at the end (tests/load/soak.mjs;
+#     SOAK_* in its header).
+#
+#   LOAD_PART=reauth | soak bash scripts/load.sh   # one of the two only
 #
 #   bash scripts/load.sh                    # 100,000 requests, 4 connections
 #   LOAD_TOTAL=10000 LOAD_THREADS=2 bash scripts/load.sh
@@ -25,4 +34,13 @@ if ! command -v wrk >/dev/null; then
   bash scripts/apt-install.sh wrk -- "macOS: brew install wrk"
 fi
 
-exec node tests/load/run.mjs "$@"
+part="${LOAD_PART:-all}"
+case "$part" in all | reauth | soak) ;; *) echo "LOAD_PART must be reauth or soak, not $part" >&2; exit 2 ;; esac
+if [ "$part" != soak ]; then
+  echo "==> 1. the token check under wrk (tests/load/run.mjs)" >&2
+  node tests/load/run.mjs "$@"
+fi
+if [ "$part" != reauth ]; then
+  echo "==> 2. the session store's soak (tests/load/soak.mjs)" >&2
+  node tests/load/soak.mjs
+fi

@@ -165,6 +165,8 @@ pub struct Renewal {
     /// A classic Flask token, answered with a new-format token: its session
     /// (`session.sid`, from `new_sid`) is new.
     pub upgraded: bool,
+    /// The presented token's own timestamp (when it was signed).
+    pub signed_at: u64,
 }
 
 /// `new_sid` gives the session id of an upgraded Flask token (`None`
@@ -184,13 +186,21 @@ pub fn reauth(
             let age = now.saturating_sub(unsigned.timestamp);
             if age > limits.max_token_age / 2 {
                 // The same session: the renewed token keeps its sid.
-                Ok(renewed(keyring, session, None, now, false))
+                Ok(renewed(
+                    keyring,
+                    session,
+                    None,
+                    now,
+                    false,
+                    unsigned.timestamp,
+                ))
             } else {
                 Ok(Renewal {
                     session,
                     token: token.to_string(),
                     renewed: false,
                     upgraded: false,
+                    signed_at: unsigned.timestamp,
                 })
             }
         }
@@ -214,7 +224,14 @@ pub fn reauth(
                 ..session
             };
             let user_info = crate::oidc::minify_json(session.user_info.get());
-            Ok(renewed(keyring, session, Some(user_info), now, true))
+            Ok(renewed(
+                keyring,
+                session,
+                Some(user_info),
+                now,
+                true,
+                unsigned.timestamp,
+            ))
         }
         Err(e) => Err(token_error(e)),
     }
@@ -228,6 +245,7 @@ fn renewed(
     user_info: Option<String>,
     now: u64,
     upgraded: bool,
+    signed_at: u64,
 ) -> Renewal {
     let token = issue(
         keyring,
@@ -241,6 +259,7 @@ fn renewed(
         token,
         renewed: true,
         upgraded,
+        signed_at,
     }
 }
 

@@ -165,7 +165,11 @@ fn to_web_response(plain: PlainResponse) -> Result<web_sys::Response> {
 
 /// One serialized log line for a platform failure outside any answer.
 pub(crate) fn log_failure(event: &'static str, detail: String) {
-    if let Ok(line) = serde_json::to_string(&Audit::failure(event, detail)) {
+    log_audit(&Audit::failure(event, detail));
+}
+
+pub(crate) fn log_audit(audit: &Audit) {
+    if let Ok(line) = serde_json::to_string(audit) {
         console_error!("{line}");
     }
 }

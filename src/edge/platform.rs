@@ -7,7 +7,7 @@ use crate::backend::jwk::EcPublicKey;
 use crate::backend::BackendError;
 use crate::config::{AssertionKeys, ConfigError};
 use crate::http::request_body::{self, BoundedBody, Next};
-use crate::routes::{Body, BodyError, Forwarded, Forwarding, Platform};
+use crate::routes::{Audit, Body, BodyError, Forwarded, Forwarding, Platform};
 use sha2::{Digest, Sha256};
 use std::cell::RefCell;
 use std::collections::HashMap;
@@ -120,18 +120,19 @@ impl Platform for EdgePlatform<'_> {
         Date::now().as_millis() / 1000
     }
 
-    async fn rate_limit(&self, key: &str) -> Option<bool> {
+    async fn rate_limit(&self, key: &str) -> Option<Result<bool, String>> {
         let limiter = self.limiter.as_ref()?;
-        match limit(limiter, key).await {
-            Ok(success) => Some(success),
-            Err(e) => {
-                // Fail open: a limiter outage must not lock everyone out.
-                // Serialized, never spliced: the runtime's message is text
-                // we do not control.
-                super::log_failure("rate_limiter_error", super::js::message(&e));
-                None
-            }
-        }
+        // The runtime's message is text we do not control: it is
+        // serialized into the log line, never spliced.
+        Some(
+            limit(limiter, key)
+                .await
+                .map_err(|e| super::js::message(&e)),
+        )
+    }
+
+    fn log_failure(&self, audit: &Audit) {
+        super::log_audit(audit);
     }
 
     async fn spend_state(&self, state: &str) -> bool {

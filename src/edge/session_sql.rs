@@ -1,6 +1,8 @@
 //! The session store's rows in the object's SQLite storage: the
-//! `store::storage::Storage` the object's logic runs over.
+//! `store::storage::Storage` the object's logic runs over, each operation
+//! one statement of `store::sql` (which the host tests run on SQLite too).
 
+use crate::store::sql;
 use crate::store::storage::{Cutoff, Storage};
 use crate::store::{SessionRecord, StoreError};
 use worker::js_sys::{self, Array};
@@ -46,16 +48,29 @@ impl SqlSessions {
         self.sql.exec(query, array).map_err(storage_error)
     }
 
-    /// Runs a statement to its end; answers the rows it wrote.
+    /// Runs a statement to its end; answers the rows it changed
+    /// (`changes()`, not the cursor's `rowsWritten`, which counts index
+    /// writes too).
     pub(super) fn run(
         &self,
         query: &str,
         bindings: &[JsValue],
     ) -> std::result::Result<u32, StoreError> {
-        let cursor = self.exec(query, bindings)?;
-        let rows = cursor.raw();
+        let rows = self.exec(query, bindings)?.raw();
         while !rows.next().map_err(storage_error)?.done() {}
-        Ok(cursor.rows_written() as u32)
+        let changed = self.rows(sql::CHANGES, &[])?;
+        Ok(as_u64(changed.first().and_then(|r| r.first()))? as u32)
+    }
+
+    /// Runs a statement that changes nothing it needs to count.
+    pub(super) fn execute(
+        &self,
+        query: &str,
+        bindings: &[JsValue],
+    ) -> std::result::Result<(), StoreError> {
+        let rows = self.exec(query, bindings)?.raw();
+        while !rows.next().map_err(storage_error)?.done() {}
+        Ok(())
     }
 
     fn rows(&self, query: &str, bindings: &[JsValue]) -> std::result::Result<Vec<Row>, StoreError> {
@@ -67,6 +82,21 @@ impl SqlSessions {
                 return Ok(out);
             }
             out.push(Array::from(&next.value()).to_vec());
+        }
+    }
+
+    /// The one value of a one-row query; `None` for SQL's NULL (`MIN` over
+    /// no rows) or no row.
+    fn single(
+        &self,
+        query: &str,
+        bindings: &[JsValue],
+    ) -> std::result::Result<Option<u64>, StoreError> {
+        let rows = self.rows(query, bindings)?;
+        match rows.first().and_then(|r| r.first()) {
+            None => Ok(None),
+            Some(v) if v.is_null() => Ok(None),
+            Some(v) => as_u64(Some(v)).map(Some),
         }
     }
 }
@@ -82,16 +112,9 @@ fn as_string(value: Option<&JsValue>) -> std::result::Result<String, StoreError>
     value.and_then(JsValue::as_string).ok_or_else(bad_row)
 }
 
-fn is_null(row: Option<&Row>) -> bool {
-    // MIN over no rows is NULL.
-    row.and_then(|r| r.first()).is_none_or(JsValue::is_null)
-}
-
 fn bad_row() -> StoreError {
     StoreError::Storage("a row of an unexpected shape".into())
 }
-
-const SESSION_COLUMNS: &str = "id, user_id, created_at, last_seen_at, user_agent";
 
 fn session_of(row: &[JsValue]) -> std::result::Result<SessionRecord, StoreError> {
     Ok(SessionRecord {
@@ -105,9 +128,8 @@ fn session_of(row: &[JsValue]) -> std::result::Result<SessionRecord, StoreError>
 
 impl Storage for SqlSessions {
     fn insert_session(&mut self, r: &SessionRecord) -> std::result::Result<(), StoreError> {
-        self.run(
-            "INSERT INTO sessions (id, user_id, created_at, last_seen_at, user_agent) \
-             VALUES (?, ?, ?, ?, ?)",
+        self.execute(
+            sql::INSERT_SESSION,
             &[
                 text(&r.id),
                 text(&r.user),
@@ -116,7 +138,6 @@ impl Storage for SqlSessions {
                 text(&r.user_agent),
             ],
         )
-        .map(|_| ())
     }
 
     fn session(
@@ -124,10 +145,7 @@ impl Storage for SqlSessions {
         user: &str,
         id: &str,
     ) -> std::result::Result<Option<SessionRecord>, StoreError> {
-        let rows = self.rows(
-            &format!("SELECT {SESSION_COLUMNS} FROM sessions WHERE id = ? AND user_id = ?"),
-            &[text(id), text(user)],
-        )?;
+        let rows = self.rows(sql::SELECT_SESSION, &[text(id), text(user)])?;
         rows.first().map(|row| session_of(row)).transpose()
     }
 
@@ -137,29 +155,19 @@ impl Storage for SqlSessions {
         id: &str,
         at: u64,
     ) -> std::result::Result<(), StoreError> {
-        self.run(
-            "UPDATE sessions SET last_seen_at = ? WHERE id = ? AND user_id = ?",
-            &[int(at), text(id), text(user)],
-        )
-        .map(|_| ())
+        self.execute(sql::TOUCH_SESSION, &[int(at), text(id), text(user)])
     }
 
     fn delete_session(&mut self, user: &str, id: &str) -> std::result::Result<u32, StoreError> {
-        self.run(
-            "DELETE FROM sessions WHERE id = ? AND user_id = ?",
-            &[text(id), text(user)],
-        )
+        self.run(sql::DELETE_SESSION, &[text(id), text(user)])
     }
 
     fn delete_user_sessions(&mut self, user: &str) -> std::result::Result<u32, StoreError> {
-        self.run("DELETE FROM sessions WHERE user_id = ?", &[text(user)])
+        self.run(sql::DELETE_USER_SESSIONS, &[text(user)])
     }
 
     fn user_sessions(&mut self, user: &str) -> std::result::Result<Vec<SessionRecord>, StoreError> {
-        let rows = self.rows(
-            &format!("SELECT {SESSION_COLUMNS} FROM sessions WHERE user_id = ?"),
-            &[text(user)],
-        )?;
+        let rows = self.rows(sql::SELECT_USER_SESSIONS, &[text(user)])?;
         let mut sessions = Vec::with_capacity(rows.len());
         for row in &rows {
             sessions.push(session_of(row)?);
@@ -167,46 +175,49 @@ impl Storage for SqlSessions {
         Ok(sessions)
     }
 
+    fn keep_most_recent(&mut self, user: &str, keep: u32) -> std::result::Result<u32, StoreError> {
+        self.run(sql::KEEP_MOST_RECENT, &[text(user), int(u64::from(keep))])
+    }
+
     fn delete_sessions_before(&mut self, cutoff: Cutoff) -> std::result::Result<u32, StoreError> {
         self.run(
-            "DELETE FROM sessions WHERE created_at < ? OR last_seen_at < ?",
+            sql::PRUNE_SESSIONS,
             &[int(cutoff.created_before), int(cutoff.seen_before)],
         )
     }
 
     fn earliest_session(&mut self) -> std::result::Result<Option<(u64, u64)>, StoreError> {
-        let rows = self.rows(
-            "SELECT MIN(created_at), MIN(last_seen_at) FROM sessions",
-            &[],
-        )?;
-        if is_null(rows.first()) {
-            return Ok(None);
+        let rows = self.rows(sql::EARLIEST_SESSION, &[])?;
+        match rows.first().map(|r| (r.first(), r.get(1))) {
+            Some((Some(created), Some(seen))) if !created.is_null() && !seen.is_null() => {
+                Ok(Some((as_u64(Some(created))?, as_u64(Some(seen))?)))
+            }
+            _ => Ok(None),
         }
-        let row = &rows[0];
-        Ok(Some((as_u64(row.first())?, as_u64(row.get(1))?)))
     }
 
-    fn insert_state(
-        &mut self,
-        key: &str,
-        expires_at: u64,
-    ) -> std::result::Result<bool, StoreError> {
-        self.run(
-            "INSERT OR IGNORE INTO spent_states (key, expires_at) VALUES (?, ?)",
-            &[text(key), int(expires_at)],
-        )
-        .map(|written| written > 0)
+    fn spend(&mut self, key: &str, expires_at: u64) -> std::result::Result<bool, StoreError> {
+        self.run(sql::SPEND, &[text(key), int(expires_at)])
+            .map(|changed| changed > 0)
     }
 
-    fn delete_states_before(&mut self, now: u64) -> std::result::Result<u32, StoreError> {
-        self.run("DELETE FROM spent_states WHERE expires_at < ?", &[int(now)])
+    fn delete_spent_before(&mut self, now: u64) -> std::result::Result<u32, StoreError> {
+        self.run(sql::PRUNE_SPENT, &[int(now)])
     }
 
-    fn earliest_state_expiry(&mut self) -> std::result::Result<Option<u64>, StoreError> {
-        let rows = self.rows("SELECT MIN(expires_at) FROM spent_states", &[])?;
-        if is_null(rows.first()) {
-            return Ok(None);
-        }
-        as_u64(rows[0].first()).map(Some)
+    fn set_signed_out(&mut self, at: u64, expires_at: u64) -> std::result::Result<(), StoreError> {
+        self.execute(sql::SET_SIGNED_OUT, &[int(at), int(expires_at)])
+    }
+
+    fn signed_out_at(&mut self, now: u64) -> std::result::Result<Option<u64>, StoreError> {
+        self.single(sql::SELECT_SIGNED_OUT, &[int(now)])
+    }
+
+    fn delete_signed_out_before(&mut self, now: u64) -> std::result::Result<u32, StoreError> {
+        self.run(sql::PRUNE_SIGNED_OUT, &[int(now)])
+    }
+
+    fn earliest_expiry(&mut self) -> std::result::Result<Option<u64>, StoreError> {
+        self.single(sql::EARLIEST_EXPIRY, &[])
     }
 }

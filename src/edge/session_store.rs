@@ -5,9 +5,9 @@
 
 use super::session_sql::SqlSessions;
 use crate::config::{seconds, DEFAULT_MAX_SESSION_AGE, DEFAULT_MAX_TOKEN_AGE};
-use crate::store::object::{self, needs_alarm, next_alarm, prune};
+use crate::store::object::{self, upkeep, Upkeep};
 use crate::store::protocol::{StoreAnswer, StoreRequest};
-use crate::store::{Limits, StoreError};
+use crate::store::{sql, Limits, StoreError};
 use std::cell::{Cell, OnceCell};
 use worker::js_sys::{self, Uint8Array};
 use worker::wasm_bindgen::prelude::wasm_bindgen;
@@ -48,31 +48,13 @@ impl DurableObject for SessionStore {
     }
 
     async fn alarm(&self) -> Result<Response> {
-        // This alarm is spent: a row added meanwhile sets the next one.
+        // This alarm is spent: the upkeep below sets the next one, if any.
         self.alarm_at.set(None);
-        let storage = self.state.storage();
-        let outcome = match (self.limits(), self.sql()) {
-            (Some(limits), Ok(mut sql)) => prune(&mut sql, now(), limits)
-                .and_then(|_| next_alarm(&mut sql, limits))
-                .map(|next| next.map(|secs| secs as f64 * 1000.0)),
-            (None, _) => Err(StoreError::Storage(
-                "MAX_TOKEN_AGE or MAX_SESSION_AGE is invalid".into(),
-            )),
-            (_, Err(e)) => Err(e),
-        };
-        let (next_ms, known) = match outcome {
-            Ok(next) => (next, true),
-            Err(e) => {
-                // Nothing is lost by pruning later; try again in an hour.
-                super::log_failure("session_store_alarm_error", e.to_string());
-                (Some(Date::now().as_millis() as f64 + ALARM_RETRY_MS), false)
-            }
-        };
-        if let Some(ms) = next_ms {
-            storage.set_alarm(at(ms)).await?;
-            if known {
-                self.alarm_at.set(Some((ms / 1000.0) as u64));
-            }
+        if let Err(e) = self.upkeep().await {
+            // Nothing is lost by pruning later; try again in an hour.
+            super::log_failure("session_store_alarm_error", e.to_string());
+            let retry = Date::now().as_millis() as f64 + ALARM_RETRY_MS;
+            self.state.storage().set_alarm(at(retry)).await?;
         }
         Response::empty()
     }
@@ -102,32 +84,48 @@ impl SessionStore {
             Ok(sql) => sql,
             Err(e) => return failed(e.to_string()),
         };
-        let arm = needs_alarm(self.alarm_at.get(), &request, limits);
+        let changes_rows = request.changes_rows();
         let answer = object::serve(&mut sql, request, now(), limits);
-        if arm && !matches!(answer, StoreAnswer::Failed { .. }) {
-            // The answer stands even if arming fails: the next row that is
-            // added, or the next alarm, arms it again.
-            if let Err(e) = self.arm_alarm(&mut sql, limits).await {
+        if changes_rows && !matches!(answer, StoreAnswer::Failed { .. }) {
+            // The answer stands even if the upkeep fails: the next request
+            // that changes rows, or the alarm, does it again.
+            if let Err(e) = self.upkeep().await {
                 super::log_failure("session_store_alarm_error", e.to_string());
             }
         }
         answer
     }
 
-    /// Sets the alarm for the first row to become unusable (the earliest of
-    /// all, so setting it again is always right).
-    async fn arm_alarm(&self, sql: &mut SqlSessions, limits: Limits) -> Result<()> {
-        match next_alarm(sql, limits) {
-            Ok(Some(next)) => {
-                self.state
-                    .storage()
-                    .set_alarm(at(next as f64 * 1000.0))
-                    .await?;
-                self.alarm_at.set(Some(next));
-                Ok(())
+    /// Prunes, then deletes the storage when nothing is left (`deleteAll`,
+    /// so an object keeps nothing once its user has nothing live), or sets
+    /// the one alarm for the first row to become unusable when none set
+    /// comes before it.
+    async fn upkeep(&self) -> std::result::Result<(), StoreError> {
+        let limits = self.limits().ok_or_else(|| {
+            StoreError::Storage("MAX_TOKEN_AGE or MAX_SESSION_AGE is invalid".into())
+        })?;
+        let mut sql = self.sql()?;
+        let storage = self.state.storage();
+        let thrown = |e: worker::Error| StoreError::Storage(e.to_string());
+        match upkeep(&mut sql, now(), limits, self.alarm_at.get())? {
+            Upkeep::Keep => {}
+            Upkeep::Alarm(due) => {
+                storage
+                    .set_alarm(at(due as f64 * 1000.0))
+                    .await
+                    .map_err(thrown)?;
+                self.alarm_at.set(Some(due));
             }
-            _ => Ok(()),
+            Upkeep::DeleteAll => {
+                // deleteAll takes the alarm too from compatibility date
+                // 2026-02-24; deleting it first holds on older runtimes.
+                storage.delete_alarm().await.map_err(thrown)?;
+                storage.delete_all().await.map_err(thrown)?;
+                self.alarm_at.set(None);
+                self.schema_ready.set(false);
+            }
         }
+        Ok(())
     }
 
     /// The object reads the two lifetimes from the same bindings as the
@@ -164,17 +162,9 @@ impl SessionStore {
             sql: self.state.storage().as_raw().sql(),
         };
         if !self.schema_ready.get() {
-            sql.run(
-                "CREATE TABLE IF NOT EXISTS sessions (id TEXT PRIMARY KEY, user_id TEXT NOT NULL, \
-                 created_at INTEGER NOT NULL, last_seen_at INTEGER NOT NULL, \
-                 user_agent TEXT NOT NULL)",
-                &[],
-            )?;
-            sql.run(
-                "CREATE TABLE IF NOT EXISTS spent_states (key TEXT PRIMARY KEY, \
-                 expires_at INTEGER NOT NULL)",
-                &[],
-            )?;
+            for statement in sql::SCHEMA {
+                sql.execute(statement, &[])?;
+            }
             self.schema_ready.set(true);
         }
         Ok(sql)

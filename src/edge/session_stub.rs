@@ -4,7 +4,7 @@
 use crate::store::{StoreError, Transport, STORE_TIMEOUT_SECS};
 use futures_util::future::{select, Either};
 use std::time::Duration;
-use worker::js_sys::{Promise, Uint8Array};
+use worker::js_sys::{Promise, Reflect, Uint8Array};
 use worker::wasm_bindgen::prelude::wasm_bindgen;
 use worker::wasm_bindgen::{JsCast, JsValue};
 use worker::wasm_bindgen_futures::JsFuture;
@@ -35,7 +35,6 @@ extern "C" {
 
 impl Transport for StubTransport {
     async fn send(&self, object: &str, body: Vec<u8>) -> std::result::Result<Vec<u8>, StoreError> {
-        let thrown = |e: JsValue| StoreError::Unavailable(super::js::message(&e));
         let stub: StoreStub = self
             .namespace
             .get_by_name(object)
@@ -58,4 +57,13 @@ impl Transport for StubTransport {
         };
         outcome
     }
+}
+
+/// What the runtime threw, with its `overloaded` flag.
+fn thrown(e: JsValue) -> StoreError {
+    let overloaded = Reflect::get(&e, &JsValue::from_str("overloaded"))
+        .ok()
+        .and_then(|flag| flag.as_bool())
+        .unwrap_or(false);
+    StoreError::thrown(super::js::message(&e), overloaded)
 }

@@ -15,6 +15,10 @@ use crate::store::StoreError;
 /// asks again this much later.
 pub const STORE_RETRY_AFTER_SECS: u32 = 5;
 
+/// `Retry-After` when the runtime says the store's object is overloaded:
+/// asking again within seconds would add to its load.
+pub const STORE_OVERLOADED_RETRY_AFTER_SECS: u32 = 60;
+
 /// Failures of the HTTP layer itself: routing, limits, the runtime.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum RouteError {
@@ -204,6 +208,12 @@ impl ApiError {
                     "There is no such session of this account.".into()
                 }
             },
+            ApiError::Store(StoreError::SignInLost(_)) => {
+                "The session store could not be reached, and this sign-in cannot be finished; please sign in again.".into()
+            }
+            ApiError::Store(e) if e.is_overloaded() => {
+                "The session store is overloaded; the session is kept, please try again in a minute.".into()
+            }
             ApiError::Store(_) => format!(
                 "The session store could not be reached; the session is kept, please try again in {STORE_RETRY_AFTER_SECS} seconds."
             ),
@@ -266,8 +276,13 @@ impl ApiError {
             ApiError::Route(RouteError::RateLimited { retry_after_secs }) => {
                 response.header("Retry-After", retry_after_secs.to_string())
             }
-            ApiError::Store(_) => {
-                response.header("Retry-After", STORE_RETRY_AFTER_SECS.to_string())
+            ApiError::Store(e) => {
+                let secs = if e.is_overloaded() {
+                    STORE_OVERLOADED_RETRY_AFTER_SECS
+                } else {
+                    STORE_RETRY_AFTER_SECS
+                };
+                response.header("Retry-After", secs.to_string())
             }
             _ => {}
         }

@@ -102,6 +102,11 @@ pub fn read_id_token(
     if !issuers.iter().any(|i| i == &raw.iss) {
         return Err(bad("iss is not the expected issuer"));
     }
+    // OpenID Connect Core §2: sub is a non-empty identifier; the session
+    // store keys the user by it.
+    if raw.sub.is_empty() {
+        return Err(bad("sub is empty"));
+    }
     Ok(Claims {
         sub: raw.sub,
         email: raw.email,

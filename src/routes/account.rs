@@ -3,12 +3,12 @@
 //! API route of the app protected by the session token.
 
 use super::{bearer_token, lifetimes, store_client, Call, Handled, Platform, StoreUse, TokenUse};
-use crate::auth::session::{self, Session};
+use crate::auth::session::{self, Lifetimes, Session};
 use crate::auth::{policy, AuthError};
 use crate::config::{Config, ConfigError, Problem};
 use crate::http::error::ApiError;
 use crate::http::Response;
-use crate::store::{Checked, Client, Transport};
+use crate::store::{Checked, Client, Limits, Transport};
 use serde::Serialize;
 use serde_json::value::RawValue;
 
@@ -17,12 +17,11 @@ use serde_json::value::RawValue;
 /// order). `/logout` checks the signature only.
 pub(super) async fn bearer_session<P: Platform>(call: &Call<'_, P>) -> Result<Session, ApiError> {
     let keyring = call.config.keyring()?;
-    let signature_only = call.route.token == TokenUse::BearerSignature;
-    let limits = if signature_only {
-        None
-    } else {
-        Some(lifetimes(call.config)?)
-    };
+    // Every bearer route needs valid lifetimes, `/logout` too: the store's
+    // object reads the same bindings, and a wrong one is the operator's to
+    // fix (500), not a reason to try again.
+    let lifetimes = lifetimes(call.config)?;
+    let limits = (call.route.token != TokenUse::BearerSignature).then_some(lifetimes);
     let store = store_client(call.platform);
     if call.route.store == StoreUse::Required && store.is_none() {
         return Err(ConfigError {
@@ -39,11 +38,23 @@ pub(super) async fn bearer_session<P: Platform>(call: &Call<'_, P>) -> Result<Se
     let session = session::verify(keyring, token, limits, now)?;
     check_allow_lists(&session, call.config)?;
     if call.route.store == StoreUse::CheckIfBound {
-        if let Some(store) = &store {
-            check_live(store, &session).await?;
+        match &store {
+            Some(store) => check_live(store, &session, false).await?,
+            // Minted under a store that can no longer vouch for it: unbinding
+            // the store must not bring ended sessions back.
+            None if session.sid.is_some() => return Err(AuthError::SessionEnded.into()),
+            None => {}
         }
     }
     Ok(session)
+}
+
+/// The store's view of the lifetimes the token checks use.
+pub(super) fn store_limits(limits: Lifetimes) -> Limits {
+    Limits {
+        max_token_age: limits.max_token_age,
+        max_session_age: limits.max_session_age,
+    }
 }
 
 /// The allow-lists again, on the token's `user_info`, with or without a
@@ -67,13 +78,15 @@ pub(super) fn session_keys(session: &Session) -> Result<(&str, &str), AuthError>
 }
 
 /// Whether the token's session is live; the store is the only judge, asked
-/// every time (no cache of positive answers).
+/// every time (no cache of positive answers). `renewing`: a token signed now
+/// is answered, which the store records.
 pub(super) async fn check_live<T: Transport>(
     store: &Client<T>,
     session: &Session,
+    renewing: bool,
 ) -> Result<(), ApiError> {
     let (user, sid) = session_keys(session)?;
-    match store.check(user, sid).await? {
+    match store.check(user, sid, renewing).await? {
         Checked::Live(()) => Ok(()),
         Checked::Ended => Err(AuthError::SessionEnded.into()),
     }

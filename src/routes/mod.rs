@@ -70,8 +70,11 @@ pub trait Platform {
     fn http(&self) -> &Self::Http;
     /// Seconds since the epoch.
     fn now(&self) -> u64;
-    /// `None` when no limiter is bound, else whether `key` may go on.
-    async fn rate_limit(&self, key: &str) -> Option<bool>;
+    /// `None` when no limiter is bound, else whether `key` may go on, or
+    /// why the limiter could not say.
+    async fn rate_limit(&self, key: &str) -> Option<Result<bool, String>>;
+    /// Logs a line for a failure outside any answer (the request goes on).
+    fn log_failure(&self, audit: &Audit);
     /// Whether this sign-in state has been spent already; marks it spent.
     /// Only without a session store: with one, the state is spent there.
     async fn spend_state(&self, state: &str) -> bool;
@@ -254,11 +257,16 @@ async fn run<P: Platform>(call: &mut Call<'_, P>, body: P::Body) -> Result<Respo
     let route = call.route;
     if route.rate_limited {
         let key = client_key::rate_limit_key(call.head.client_ip.as_deref());
-        if call.platform.rate_limit(&key).await == Some(false) {
-            return Err(RouteError::RateLimited {
-                retry_after_secs: RATE_LIMIT_PERIOD_SECS,
+        match call.platform.rate_limit(&key).await {
+            Some(Ok(false)) => {
+                return Err(RouteError::RateLimited {
+                    retry_after_secs: RATE_LIMIT_PERIOD_SECS,
+                }
+                .into())
             }
-            .into());
+            // Fail open: a limiter outage must not lock everyone out.
+            Some(Err(detail)) => call.platform.log_failure(&Audit::limiter_error(detail)),
+            Some(Ok(true)) | None => {}
         }
     }
     match route.body {

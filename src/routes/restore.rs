@@ -3,13 +3,13 @@
 //! order: signature and age, the account policy, then the store (its session
 //! live, or for an upgraded Flask token a new one).
 
-use super::account::{check_allow_lists, check_live, session_keys};
+use super::account::{check_allow_lists, check_live, session_keys, store_limits};
 use super::signin::SessionAnswer;
 use super::{lifetimes, store_client, Audit, Call, Handled, Platform};
-use crate::auth::session;
+use crate::auth::{session, AuthError};
 use crate::http::body;
 use crate::http::Response;
-use crate::store::{clip_user_agent, new_session_id, SessionRecord, StoreError};
+use crate::store::{clip_user_agent, new_session_id, Checked, SessionRecord, StoreError};
 
 pub fn reauth<'a, P: Platform>(call: &'a Call<'_, P>) -> Handled<'a> {
     Box::pin(async move {
@@ -27,27 +27,34 @@ pub fn reauth<'a, P: Platform>(call: &'a Call<'_, P>) -> Handled<'a> {
             || store.as_ref().and_then(|_| new_session_id().ok()),
         )?;
         check_allow_lists(&renewal.session, call.config)?;
-        if let Some(store) = &store {
-            if renewal.upgraded {
-                // A Flask token starts a session, as a sign-in would.
+        match &store {
+            Some(store) if renewal.upgraded => {
+                // A Flask token starts a session, as a sign-in would, once:
+                // its user's object spends its signature in the same call.
                 let sid = renewal
                     .session
                     .sid
                     .clone()
                     .ok_or_else(|| StoreError::Storage("no session id".into()))?;
                 let (user, _) = session_keys(&renewal.session)?;
-                store
-                    .create(SessionRecord {
-                        id: sid,
-                        user: user.to_string(),
-                        created_at: renewal.session.auth_time,
-                        last_seen_at: now,
-                        user_agent: clip_user_agent(call.head.user_agent.as_deref()),
-                    })
-                    .await?;
-            } else {
-                check_live(store, &renewal.session).await?;
+                let record = SessionRecord {
+                    id: sid,
+                    user: user.to_string(),
+                    created_at: renewal.session.auth_time,
+                    last_seen_at: now,
+                    user_agent: clip_user_agent(call.head.user_agent.as_deref()),
+                };
+                let signed_at = renewal.signed_at;
+                let until = store_limits(limits).flask_usable_until(signed_at);
+                match store.upgrade(record, &token, signed_at, until).await? {
+                    Checked::Live(()) => {}
+                    Checked::Ended => return Err(AuthError::SessionEnded.into()),
+                }
             }
+            Some(store) => check_live(store, &renewal.session, renewal.renewed).await?,
+            // Minted under a store that can no longer vouch for it.
+            None if renewal.session.sid.is_some() => return Err(AuthError::SessionEnded.into()),
+            None => {}
         }
         if renewal.renewed {
             call.audit(Audit {

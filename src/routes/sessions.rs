@@ -4,8 +4,8 @@
 //! store is bound and the token checked when these run; each makes one call
 //! to the store, which checks the caller's session and acts in one step.
 
-use super::account::session_keys;
-use super::{store_client, Audit, Call, Handled, Platform};
+use super::account::{session_keys, store_limits};
+use super::{lifetimes, store_client, Audit, Call, Handled, Platform};
 use crate::auth::AuthError;
 use crate::config::{ConfigError, Problem};
 use crate::http::error::ApiError;
@@ -116,7 +116,16 @@ pub fn end_all<'a, P: Platform>(call: &'a Call<'_, P>) -> Handled<'a> {
     Box::pin(async move {
         let (store, session) = parts(call)?;
         let (user, sid) = session_keys(session)?;
-        match store.end_all(user, sid).await? {
+        // With Flask tokens accepted, the object remembers this moment for as
+        // long as a Flask token signed before it could be used, and upgrades
+        // none of them.
+        let flask_until = match call.config.accept_flask_tokens {
+            true => {
+                Some(store_limits(lifetimes(call.config)?).flask_usable_until(call.platform.now()))
+            }
+            false => None,
+        };
+        match store.end_all(user, sid, flask_until).await? {
             Checked::Live(count) => Ok(ended(call, "sessions_ended_all", count)),
             Checked::Ended => Err(AuthError::SessionEnded.into()),
         }

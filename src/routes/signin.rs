@@ -77,28 +77,15 @@ async fn login_flow<P: Platform>(call: &Call<'_, P>) -> Result<Response, ApiErro
         pkce_verifier: Some(&checked.pkce_verifier),
         now,
     };
-    // With the store, the state is spent beside the code exchange (off the
-    // critical path): a replay racing this sign-in gets "spent" whichever
-    // exchange wins, and the store makes it single-use in every location.
-    // Without it, the per-isolate and per-location check comes first, as
-    // ever, so that a replay it catches never reaches Google.
-    // Lazy: nothing is sent before it is polled, in one branch or the other.
-    // `join` polls in order: the exchange, the critical path, goes out first.
-    let exchanging = oidc::exchange_code(platform.http(), &exchange);
-    let exchanged = match &store {
-        Some(store) => {
-            let until = checked.usable_until();
-            let (exchanged, fresh) =
-                join(exchanging, store.spend_state(&checked.state, until)).await;
-            refuse_spent(!fresh?)?;
-            exchanged
-        }
-        None => {
-            refuse_spent(platform.spend_state(&checked.state).await)?;
-            exchanging.await
-        }
-    };
-    let exchanged = exchanged?;
+    // Without a store, the state is spent per isolate and location before
+    // the exchange, so that a replay it catches never reaches Google. With
+    // one, the state is spent in the user's own object, in the same call
+    // that creates the session: the user is known only once the code is
+    // exchanged, and no object is shared by all sign-ins.
+    if store.is_none() {
+        refuse_spent(platform.spend_state(&checked.state).await)?;
+    }
+    let exchanged = oidc::exchange_code(platform.http(), &exchange).await?;
     call.audit(Audit {
         email_domain: policy::email_domain(&exchanged.claims),
         ..Audit::ok("login")
@@ -123,8 +110,11 @@ async fn login_flow<P: Platform>(call: &Call<'_, P>) -> Result<Response, ApiErro
     };
     let create = async {
         match (&store, &session) {
-            (Some(store), Some(record)) => store.create(record.clone()).await,
-            _ => Ok::<(), StoreError>(()),
+            (Some(store), Some(record)) => store
+                .sign_in(record.clone(), &checked.state, checked.usable_until())
+                .await
+                .map_err(StoreError::during_sign_in),
+            _ => Ok(true),
         }
     };
     let (user_info, created) = join(
@@ -132,12 +122,15 @@ async fn login_flow<P: Platform>(call: &Call<'_, P>) -> Result<Response, ApiErro
         create,
     )
     .await;
+    // A spent state is refused whatever the userinfo said: nothing was
+    // created, and this sign-in is a replay.
+    refuse_spent(matches!(created, Ok(false)))?;
     let user_info = match (created, user_info) {
-        (Ok(()), Ok(user_info)) => user_info,
+        (Ok(_), Ok(user_info)) => user_info,
         (created, Err(e)) => {
             // No token will name this session: end it (best effort; a
             // session nobody holds also ends by itself after MAX_TOKEN_AGE).
-            if let (Ok(()), Some(store), Some(record)) = (created, &store, &session) {
+            if let (Ok(true), Some(store), Some(record)) = (created, &store, &session) {
                 let _ = store.end(&record.user, &record.id).await;
             }
             return Err(e.into());

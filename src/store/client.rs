@@ -2,7 +2,7 @@
 //! request's bytes to the object it names and brings the answer's bytes
 //! back (a Durable Object stub on Workers, with its deadline; a fake here).
 
-use super::protocol::{state_key, StoreAnswer, StoreRequest};
+use super::protocol::{flask_key, state_key, StoreAnswer, StoreRequest};
 use super::{SessionRecord, SessionView, StoreError};
 
 #[allow(async_fn_in_trait)]
@@ -45,17 +45,61 @@ impl<T: Transport> Client<T> {
         }
     }
 
-    pub async fn create(&self, session: SessionRecord) -> Result<(), StoreError> {
-        match self.call(StoreRequest::Create { session }).await? {
-            StoreAnswer::Created => Ok(()),
-            other => Err(unexpected("create", &other)),
+    /// `/login`: spends the sign-in state `state` (its cookie usable until
+    /// `state_until`) and creates `session`, in one call to the user's
+    /// object; `false`, and nothing created, when the state was spent already.
+    pub async fn sign_in(
+        &self,
+        session: SessionRecord,
+        state: &str,
+        state_until: u64,
+    ) -> Result<bool, StoreError> {
+        let request = StoreRequest::SignIn {
+            session,
+            state: state_key(state),
+            state_until,
+        };
+        match self.call(request).await? {
+            StoreAnswer::Created => Ok(true),
+            StoreAnswer::StateSpent => Ok(false),
+            other => Err(unexpected("sign_in", &other)),
         }
     }
 
-    pub async fn check(&self, user: &str, id: &str) -> Result<Checked<()>, StoreError> {
-        let request = StoreRequest::Check {
-            user: user.into(),
-            id: id.into(),
+    /// `/reauth` with a classic Flask token signed at `signed_at` (usable
+    /// until `token_until`): `Ended` when it was upgraded already, or the
+    /// user signed out everywhere since it was signed.
+    pub async fn upgrade(
+        &self,
+        session: SessionRecord,
+        token: &str,
+        signed_at: u64,
+        token_until: u64,
+    ) -> Result<Checked<()>, StoreError> {
+        let request = StoreRequest::Upgrade {
+            session,
+            token: flask_key(token),
+            signed_at,
+            token_until,
+        };
+        match self.call(request).await? {
+            StoreAnswer::Created => Ok(Checked::Live(())),
+            StoreAnswer::SessionEnded => Ok(Checked::Ended),
+            other => Err(unexpected("upgrade", &other)),
+        }
+    }
+
+    /// `renewing`: the Worker answers a renewed token, signed now.
+    pub async fn check(
+        &self,
+        user: &str,
+        id: &str,
+        renewing: bool,
+    ) -> Result<Checked<()>, StoreError> {
+        let (user, id) = (user.into(), id.into());
+        let request = match renewing {
+            true => StoreRequest::Renew { user, id },
+            false => StoreRequest::Check { user, id },
         };
         match self.call(request).await? {
             StoreAnswer::Live => Ok(Checked::Live(())),
@@ -112,30 +156,23 @@ impl<T: Transport> Client<T> {
         }
     }
 
-    pub async fn end_all(&self, user: &str, id: &str) -> Result<Checked<u32>, StoreError> {
+    /// `flask_until`: remember the moment until then (Flask tokens are
+    /// accepted), so that none signed before it is upgraded afterwards.
+    pub async fn end_all(
+        &self,
+        user: &str,
+        id: &str,
+        flask_until: Option<u64>,
+    ) -> Result<Checked<u32>, StoreError> {
         let request = StoreRequest::EndAll {
             user: user.into(),
             id: id.into(),
+            flask_until,
         };
         match self.call(request).await? {
             StoreAnswer::Ended { count } => Ok(Checked::Live(count)),
             StoreAnswer::SessionEnded => Ok(Checked::Ended),
             other => Err(unexpected("end_all", &other)),
-        }
-    }
-
-    /// Spends a sign-in state until `expires_at`: `true` the first time.
-    /// `expires_at` must come from the state itself (its cookie's time), so
-    /// that every use of one state reaches the same object.
-    pub async fn spend_state(&self, state: &str, expires_at: u64) -> Result<bool, StoreError> {
-        let request = StoreRequest::SpendState {
-            key: state_key(state),
-            expires_at,
-        };
-        match self.call(request).await? {
-            StoreAnswer::StateFresh => Ok(true),
-            StoreAnswer::StateSpent => Ok(false),
-            other => Err(unexpected("spend_state", &other)),
         }
     }
 }
@@ -150,7 +187,6 @@ fn unexpected(op: &str, answer: &StoreAnswer) -> StoreError {
         StoreAnswer::Ended { .. } => "ended",
         StoreAnswer::NotFound => "not_found",
         StoreAnswer::Sessions { .. } => "sessions",
-        StoreAnswer::StateFresh => "state_fresh",
         StoreAnswer::StateSpent => "state_spent",
         StoreAnswer::Failed { .. } => "failed",
     };

@@ -1,5 +1,5 @@
 //! A store for tests: the real object logic (`object::serve`) over one
-//! `MemoryStorage` per object name, reached through the real JSON protocol,
+//! `MemoryStorage` per object name, reached through the real line protocol,
 //! with a clock the test sets and failures it can switch on.
 
 use super::object;

@@ -1,15 +1,16 @@
 //! What the `SessionStore` object does with a request, over any `Storage`.
 //! The object runs one request at a time and these calls do not await, so
-//! each request is atomic: once an `End*` has answered, no later `Check`
-//! finds the session.
+//! each request is atomic (the runtime commits its writes together): once an
+//! `End*` has answered, no later `Check` finds the session, and a sign-in
+//! state is spent and its session created in one step.
 
 use super::protocol::{StoreAnswer, StoreRequest};
-use super::storage::{Cutoff, Storage};
+use super::storage::Storage;
 use super::{clip_user_agent, is_session_id, Limits, SessionRecord, StoreError};
-use super::{SEEN_SLACK_SECS, TOUCH_INTERVAL_SECS};
+use super::{MAX_SESSIONS_PER_USER, TOUCH_INTERVAL_SECS};
 
 /// Answers one request at `now` (the object's clock, epoch seconds).
-pub fn serve<S: Storage>(
+pub fn serve<S: Storage + ?Sized>(
     storage: &mut S,
     request: StoreRequest,
     now: u64,
@@ -20,47 +21,59 @@ pub fn serve<S: Storage>(
     })
 }
 
-fn run<S: Storage>(
+fn run<S: Storage + ?Sized>(
     storage: &mut S,
     request: StoreRequest,
     now: u64,
     limits: Limits,
 ) -> Result<StoreAnswer, StoreError> {
     match request {
-        StoreRequest::Create { session } => {
-            if !is_session_id(&session.id) || session.user.is_empty() {
-                return Err(StoreError::Storage("not a session id or user".into()));
+        StoreRequest::SignIn {
+            session,
+            state,
+            state_until,
+        } => {
+            check_new(&session, &state)?;
+            if !storage.spend(&state, state_until)? {
+                return Ok(StoreAnswer::StateSpent);
             }
-            let record = SessionRecord {
-                user_agent: clip_user_agent(Some(&session.user_agent)),
-                ..session
-            };
-            storage.insert_session(&record)?;
-            Ok(StoreAnswer::Created)
+            create(storage, session, now, limits)
+        }
+        StoreRequest::Upgrade {
+            session,
+            token,
+            signed_at,
+            token_until,
+        } => {
+            check_new(&session, &token)?;
+            let signed_out = storage.signed_out_at(now)?;
+            if signed_out.is_some_and(|at| signed_at <= at)
+                || !storage.spend(&token, token_until)?
+            {
+                return Ok(StoreAnswer::SessionEnded);
+            }
+            create(storage, session, now, limits)
         }
         StoreRequest::Check { user, id } => Ok(match live(storage, &user, &id, now, limits)? {
             true => StoreAnswer::Live,
             false => StoreAnswer::SessionEnded,
         }),
+        StoreRequest::Renew { user, id } => {
+            if !live(storage, &user, &id, now, limits)? {
+                return Ok(StoreAnswer::SessionEnded);
+            }
+            // The renewed token is signed now: the session is seen now.
+            storage.set_last_seen(&user, &id, now)?;
+            Ok(StoreAnswer::Live)
+        }
         StoreRequest::List { user, id } => {
             if !live(storage, &user, &id, now, limits)? {
                 return Ok(StoreAnswer::SessionEnded);
             }
-            let mut sessions: Vec<SessionRecord> = storage
-                .user_sessions(&user)?
-                .into_iter()
-                .filter(|r| r.is_usable(limits, now))
-                .collect();
-            // Most recently seen first; ties by id, so the order is stable.
-            // An insertion sort: a user has a handful of sessions, and the
-            // standard sorts cost 1 KB of gzipped wasm.
-            for i in 1..sessions.len() {
-                let mut j = i;
-                while j > 0 && later(&sessions[j], &sessions[j - 1]) {
-                    sessions.swap(j, j - 1);
-                    j -= 1;
-                }
-            }
+            // What can no longer be used is not listed: it goes first. The
+            // storage answers in the listing's order (SQLite sorts).
+            storage.delete_sessions_before(limits.cutoff(now))?;
+            let sessions = storage.user_sessions(&user)?;
             Ok(StoreAnswer::Sessions {
                 sessions: sessions.iter().map(SessionRecord::view).collect(),
             })
@@ -78,34 +91,56 @@ fn run<S: Storage>(
                 count => StoreAnswer::Ended { count },
             })
         }
-        StoreRequest::EndAll { user, id } => {
+        StoreRequest::EndAll {
+            user,
+            id,
+            flask_until,
+        } => {
             if !live(storage, &user, &id, now, limits)? {
                 return Ok(StoreAnswer::SessionEnded);
             }
             // What could no longer be used was not a session to end.
-            storage.delete_sessions_before(cutoff(now, limits))?;
+            storage.delete_sessions_before(limits.cutoff(now))?;
             let count = storage.delete_user_sessions(&user)?;
-            Ok(StoreAnswer::Ended { count })
-        }
-        StoreRequest::SpendState { key, expires_at } => {
-            if key.is_empty() {
-                return Err(StoreError::Storage("empty state key".into()));
+            if let Some(until) = flask_until {
+                storage.set_signed_out(now, until)?;
             }
-            Ok(match storage.insert_state(&key, expires_at)? {
-                true => StoreAnswer::StateFresh,
-                false => StoreAnswer::StateSpent,
-            })
+            Ok(StoreAnswer::Ended { count })
         }
     }
 }
 
-fn later(a: &SessionRecord, b: &SessionRecord) -> bool {
-    (a.last_seen_at, std::cmp::Reverse(&a.id)) > (b.last_seen_at, std::cmp::Reverse(&b.id))
+fn check_new(session: &SessionRecord, key: &str) -> Result<(), StoreError> {
+    if !is_session_id(&session.id) || session.user.is_empty() || key.is_empty() {
+        return Err(StoreError::Storage(
+            "not a session id, user or spent key".into(),
+        ));
+    }
+    Ok(())
+}
+
+/// Adds a session, ending the least recently seen ones past
+/// `MAX_SESSIONS_PER_USER` (the new one, seen now, is never among them).
+fn create<S: Storage + ?Sized>(
+    storage: &mut S,
+    session: SessionRecord,
+    now: u64,
+    limits: Limits,
+) -> Result<StoreAnswer, StoreError> {
+    let record = SessionRecord {
+        user_agent: clip_user_agent(Some(&session.user_agent)),
+        ..session
+    };
+    // Rows past use do not count against the cap, nor make it end a live one.
+    storage.delete_sessions_before(limits.cutoff(now))?;
+    storage.keep_most_recent(&record.user, MAX_SESSIONS_PER_USER - 1)?;
+    storage.insert_session(&record)?;
+    Ok(StoreAnswer::Created)
 }
 
 /// Whether `id` is a usable session of `user`; keeps `last_seen_at` to the
 /// minute, so a session used many times a minute is written once.
-fn live<S: Storage>(
+fn live<S: Storage + ?Sized>(
     storage: &mut S,
     user: &str,
     id: &str,
@@ -129,7 +164,7 @@ fn live<S: Storage>(
 
 /// Ends `id`: 1 when it was live, 0 when it was not (a row too old to use
 /// goes as well, but was not a session any more).
-fn end<S: Storage>(
+fn end<S: Storage + ?Sized>(
     storage: &mut S,
     user: &str,
     id: &str,
@@ -146,54 +181,66 @@ fn end<S: Storage>(
     Ok(u32::from(was_live && deleted > 0))
 }
 
-fn cutoff(now: u64, limits: Limits) -> Cutoff {
-    Cutoff {
-        created_before: now.saturating_sub(limits.max_session_age),
-        seen_before: now
-            .saturating_sub(limits.max_token_age)
-            .saturating_sub(SEEN_SLACK_SECS),
-    }
-}
-
 /// Deletes what can no longer be used: sessions past `MAX_SESSION_AGE` or
-/// unseen for `MAX_TOKEN_AGE`, and spent states whose cookie has expired.
-/// Answers how many rows went.
-pub fn prune<S: Storage>(storage: &mut S, now: u64, limits: Limits) -> Result<u32, StoreError> {
-    let sessions = storage.delete_sessions_before(cutoff(now, limits))?;
-    let states = storage.delete_states_before(now)?;
-    Ok(sessions + states)
-}
-
-/// Whether the row `request` adds needs the alarm set again. Not when an
-/// alarm this object set (`armed_at`) is due no later than one second after
-/// the new row becomes unusable: it prunes the row in its turn, and setting
-/// it again would cost a storage write on every sign-in.
-pub fn needs_alarm(armed_at: Option<u64>, request: &StoreRequest, limits: Limits) -> bool {
-    let due = match request {
-        StoreRequest::Create { session } => session.usable_until(limits),
-        StoreRequest::SpendState { expires_at, .. } => *expires_at,
-        _ => return false,
-    }
-    .saturating_add(1);
-    armed_at.is_none_or(|at| at > due)
+/// unseen for `MAX_TOKEN_AGE`, spent keys and the sign-out mark past their
+/// time. Answers how many rows went.
+pub fn prune<S: Storage + ?Sized>(
+    storage: &mut S,
+    now: u64,
+    limits: Limits,
+) -> Result<u32, StoreError> {
+    let sessions = storage.delete_sessions_before(limits.cutoff(now))?;
+    let spent = storage.delete_spent_before(now)?;
+    let mark = storage.delete_signed_out_before(now)?;
+    Ok(sessions + spent + mark)
 }
 
 /// When the alarm should next run (epoch seconds): one second after the
 /// first row becomes unusable, or `None` when nothing is held. After
 /// `prune(now)` every row is usable at `now`, so this is always later than
 /// `now`, and the alarm never fires in a loop.
-pub fn next_alarm<S: Storage>(storage: &mut S, limits: Limits) -> Result<Option<u64>, StoreError> {
-    let sessions = storage.earliest_session()?.map(|(created, seen)| {
-        let by_age = created.saturating_add(limits.max_session_age);
-        let by_use = seen
-            .saturating_add(limits.max_token_age)
-            .saturating_add(SEEN_SLACK_SECS);
-        by_age.min(by_use)
-    });
-    let states = storage.earliest_state_expiry()?;
-    let first = match (sessions, states) {
+pub fn next_due<S: Storage + ?Sized>(
+    storage: &mut S,
+    limits: Limits,
+) -> Result<Option<u64>, StoreError> {
+    // The minimum of min(a + x, b + y) over rows is min(min a + x, min b + y):
+    // the rule applied to the two smallest columns is exact.
+    let sessions = storage
+        .earliest_session()?
+        .map(|(created, seen)| limits.usable_until(created, seen));
+    let others = storage.earliest_expiry()?;
+    let first = match (sessions, others) {
         (Some(a), Some(b)) => Some(a.min(b)),
         (a, b) => a.or(b),
     };
     Ok(first.map(|t| t.saturating_add(1)))
+}
+
+/// What the object does with its storage after a request that changed rows,
+/// or when its alarm fires.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Upkeep {
+    /// Nothing live is left: `deleteAll()`, which takes the alarm too.
+    DeleteAll,
+    /// Set the alarm for then (epoch seconds).
+    Alarm(u64),
+    /// The alarm already set comes first: nothing to write.
+    Keep,
+}
+
+/// Prunes, then: nothing held → `DeleteAll`; else the alarm for the first
+/// row to become unusable, unless the one set (`armed_at`, as far as this
+/// instance knows) comes no later, so that most sign-ins write no alarm.
+pub fn upkeep<S: Storage + ?Sized>(
+    storage: &mut S,
+    now: u64,
+    limits: Limits,
+    armed_at: Option<u64>,
+) -> Result<Upkeep, StoreError> {
+    prune(storage, now, limits)?;
+    Ok(match next_due(storage, limits)? {
+        None => Upkeep::DeleteAll,
+        Some(due) if armed_at.is_some_and(|at| at <= due && at > now) => Upkeep::Keep,
+        Some(due) => Upkeep::Alarm(due),
+    })
 }

@@ -4,28 +4,38 @@
 //! one call, atomically in the object.
 //!
 //! On the wire a message is its fields, one per line (`\` and newlines in
-//! a field escaped as `\\` and `\n`), the first naming the kind. Written by
-//! hand rather than derived with serde: the derived JSON code for these two
-//! enums, on both sides of the stub, cost 12 KB of the gzipped wasm.
+//! a field escaped as `\\` and `\n`), the first naming the kind: a line
+//! protocol written by hand rather than JSON derived with serde, whose code
+//! for these two enums, on both sides of the stub, cost 12 KB of the gzipped
+//! wasm.
 
 use super::{SessionRecord, SessionView};
 use sha2::{Digest, Sha256};
 
-/// Sign-in states live in objects by the window their spending ends in
-/// (`STATE_WINDOW_SECS`), each window spread over `STATE_SHARDS` objects by
-/// the state's hash. Every use of one state names the same object (its end
-/// comes from the signed sign-in cookie), the objects of the current window
-/// stay warm (a cold object costs a few ms to open), and a window's objects
-/// empty themselves once its states are past use.
-pub const STATE_SHARDS: usize = 4;
-pub const STATE_WINDOW_SECS: u64 = 600;
-
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum StoreRequest {
-    /// `/login`: a new session.
-    Create { session: SessionRecord },
+    /// `/login`: spend the sign-in state (`state` is its key, never the
+    /// state) and, when it was fresh, create the session; one call, in the
+    /// user's object.
+    SignIn {
+        session: SessionRecord,
+        state: String,
+        state_until: u64,
+    },
+    /// `/reauth` with a classic Flask token: spend its signature (`token` is
+    /// its key) and start a session, unless it was spent already or the user
+    /// signed out everywhere since `signed_at`.
+    Upgrade {
+        session: SessionRecord,
+        token: String,
+        signed_at: u64,
+        token_until: u64,
+    },
     /// Every route that takes a token: is `id` live? (touches `last_seen_at`)
     Check { user: String, id: String },
+    /// `/reauth` answering a renewed token: `Check`, and `last_seen_at`
+    /// written now, so that the store knows its youngest token.
+    Renew { user: String, id: String },
     /// `GET /auth/sessions`: the caller's check, then the user's live sessions.
     List { user: String, id: String },
     /// `POST /logout`: end `id`, live or not; no check of the caller.
@@ -36,17 +46,22 @@ pub enum StoreRequest {
         id: String,
         target: String,
     },
-    /// `DELETE /auth/sessions`: the caller's check, then end them all.
-    EndAll { user: String, id: String },
-    /// `/login`: spend a sign-in state (`key` is its hash, never the state).
-    SpendState { key: String, expires_at: u64 },
+    /// `DELETE /auth/sessions`: the caller's check, then end them all; with
+    /// `flask_until`, remember the moment until then, so that no Flask token
+    /// signed before it is upgraded.
+    EndAll {
+        user: String,
+        id: String,
+        flask_until: Option<u64>,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum StoreAnswer {
     Created,
     Live,
-    /// The caller's session is not live: signed out, ended, never created.
+    /// The caller's session is not live: signed out, ended, never created;
+    /// or a Flask token that was upgraded already.
     SessionEnded,
     Ended {
         count: u32,
@@ -56,7 +71,7 @@ pub enum StoreAnswer {
     Sessions {
         sessions: Vec<SessionView>,
     },
-    StateFresh,
+    /// `SignIn`'s state was spent already: nothing was created.
     StateSpent,
     /// The object could not do it; the detail is for the log.
     Failed {
@@ -65,29 +80,32 @@ pub enum StoreAnswer {
 }
 
 impl StoreRequest {
-    /// The name of the object that holds what this request is about: one per
-    /// user (`idFromName`), and `STATE_SHARDS` per window for sign-in states.
+    /// The name of the object that holds what this request is about: the
+    /// user's own (`idFromName`), for every request; no object is shared by
+    /// users, so the store scales with them.
     pub fn object_name(&self) -> String {
+        user_object(self.user())
+    }
+
+    pub fn user(&self) -> &str {
         match self {
-            StoreRequest::Create { session } => user_object(&session.user),
+            StoreRequest::SignIn { session, .. } | StoreRequest::Upgrade { session, .. } => {
+                &session.user
+            }
             StoreRequest::Check { user, .. }
+            | StoreRequest::Renew { user, .. }
             | StoreRequest::List { user, .. }
             | StoreRequest::End { user, .. }
             | StoreRequest::EndOther { user, .. }
-            | StoreRequest::EndAll { user, .. } => user_object(user),
-            StoreRequest::SpendState { key, expires_at } => {
-                // The key is hex: its first digit picks the shard.
-                let digit = key
-                    .get(..1)
-                    .and_then(|d| usize::from_str_radix(d, 16).ok())
-                    .unwrap_or(0);
-                format!(
-                    "states:{}:{}",
-                    expires_at / STATE_WINDOW_SECS,
-                    digit % STATE_SHARDS
-                )
-            }
+            | StoreRequest::EndAll { user, .. } => user,
         }
+    }
+
+    /// Whether the request may add or end rows, so that the object looks
+    /// at its alarm and at whether anything is left afterwards; a check or
+    /// a listing does neither.
+    pub fn changes_rows(&self) -> bool {
+        !matches!(self, StoreRequest::Check { .. } | StoreRequest::List { .. })
     }
 }
 
@@ -95,12 +113,23 @@ pub fn user_object(user: &str) -> String {
     format!("user:{user}")
 }
 
-/// What the store keeps of a sign-in state: its SHA-256, in hex.
-pub fn state_key(state: &str) -> String {
-    Sha256::digest(state.as_bytes())
+fn sha256_hex(bytes: &[u8]) -> String {
+    Sha256::digest(bytes)
         .iter()
         .map(|b| format!("{b:02x}"))
         .collect()
+}
+
+/// What the store keeps of a sign-in state: its SHA-256, in hex.
+pub fn state_key(state: &str) -> String {
+    format!("state:{}", sha256_hex(state.as_bytes()))
+}
+
+/// What the store keeps of an upgraded Flask token: its signature's
+/// SHA-256 (the signature is what makes it that token), in hex.
+pub fn flask_key(token: &str) -> String {
+    let signature = token.rsplit_once('.').map_or(token, |(_, sig)| sig);
+    format!("flask:{}", sha256_hex(signature.as_bytes()))
 }
 
 /// Why bytes are not a message; the detail is for the log.
@@ -158,26 +187,83 @@ fn message(parts: &[&str]) -> Vec<u8> {
     out.into_bytes()
 }
 
+fn session_fields(s: &SessionRecord) -> [String; 5] {
+    [
+        s.id.clone(),
+        s.user.clone(),
+        s.created_at.to_string(),
+        s.last_seen_at.to_string(),
+        s.user_agent.clone(),
+    ]
+}
+
+fn session_of(f: &[&str]) -> Result<SessionRecord, Malformed> {
+    match f {
+        [id, user, created_at, last_seen_at, user_agent] => Ok(SessionRecord {
+            id: id.to_string(),
+            user: user.to_string(),
+            created_at: number(created_at)?,
+            last_seen_at: number(last_seen_at)?,
+            user_agent: user_agent.to_string(),
+        }),
+        _ => Err(Malformed("not a session")),
+    }
+}
+
 impl StoreRequest {
     pub fn encode(&self) -> Vec<u8> {
         match self {
-            StoreRequest::Create { session: s } => message(&[
-                "create",
-                &s.id,
-                &s.user,
-                &s.created_at.to_string(),
-                &s.last_seen_at.to_string(),
-                &s.user_agent,
-            ]),
+            StoreRequest::SignIn {
+                session,
+                state,
+                state_until,
+            } => {
+                let [a, b, c, d, e] = session_fields(session);
+                message(&[
+                    "sign_in",
+                    &a,
+                    &b,
+                    &c,
+                    &d,
+                    &e,
+                    state,
+                    &state_until.to_string(),
+                ])
+            }
+            StoreRequest::Upgrade {
+                session,
+                token,
+                signed_at,
+                token_until,
+            } => {
+                let [a, b, c, d, e] = session_fields(session);
+                message(&[
+                    "upgrade",
+                    &a,
+                    &b,
+                    &c,
+                    &d,
+                    &e,
+                    token,
+                    &signed_at.to_string(),
+                    &token_until.to_string(),
+                ])
+            }
             StoreRequest::Check { user, id } => message(&["check", user, id]),
+            StoreRequest::Renew { user, id } => message(&["renew", user, id]),
             StoreRequest::List { user, id } => message(&["list", user, id]),
             StoreRequest::End { user, id } => message(&["end", user, id]),
             StoreRequest::EndOther { user, id, target } => {
                 message(&["end_other", user, id, target])
             }
-            StoreRequest::EndAll { user, id } => message(&["end_all", user, id]),
-            StoreRequest::SpendState { key, expires_at } => {
-                message(&["spend_state", key, &expires_at.to_string()])
+            StoreRequest::EndAll {
+                user,
+                id,
+                flask_until,
+            } => {
+                // An empty field: nothing to remember.
+                let until = flask_until.map(|t| t.to_string()).unwrap_or_default();
+                message(&["end_all", user, id, &until])
             }
         }
     }
@@ -190,27 +276,33 @@ impl StoreRequest {
             _ => (String::new(), String::new()),
         };
         Ok(match f.as_slice() {
-            ["create", id, user, created_at, last_seen_at, user_agent] => StoreRequest::Create {
-                session: SessionRecord {
-                    id: id.to_string(),
-                    user: user.to_string(),
-                    created_at: number(created_at)?,
-                    last_seen_at: number(last_seen_at)?,
-                    user_agent: user_agent.to_string(),
-                },
+            ["sign_in", session @ .., state, state_until] => StoreRequest::SignIn {
+                session: session_of(session)?,
+                state: state.to_string(),
+                state_until: number(state_until)?,
+            },
+            ["upgrade", session @ .., token, signed_at, token_until] => StoreRequest::Upgrade {
+                session: session_of(session)?,
+                token: token.to_string(),
+                signed_at: number(signed_at)?,
+                token_until: number(token_until)?,
             },
             ["check", _, _] => StoreRequest::Check { user, id },
+            ["renew", _, _] => StoreRequest::Renew { user, id },
             ["list", _, _] => StoreRequest::List { user, id },
             ["end", _, _] => StoreRequest::End { user, id },
-            ["end_all", _, _] => StoreRequest::EndAll { user, id },
+            ["end_all", _, _, until] => StoreRequest::EndAll {
+                user,
+                id,
+                flask_until: match *until {
+                    "" => None,
+                    t => Some(number(t)?),
+                },
+            },
             ["end_other", _, _, target] => StoreRequest::EndOther {
                 user,
                 id,
                 target: target.to_string(),
-            },
-            ["spend_state", key, expires_at] => StoreRequest::SpendState {
-                key: key.to_string(),
-                expires_at: number(expires_at)?,
             },
             _ => return Err(Malformed("not a store request")),
         })
@@ -236,7 +328,6 @@ impl StoreAnswer {
                 }
                 out.into_bytes()
             }
-            StoreAnswer::StateFresh => message(&["state_fresh"]),
             StoreAnswer::StateSpent => message(&["state_spent"]),
             StoreAnswer::Failed { detail } => message(&["failed", detail]),
         }
@@ -266,7 +357,6 @@ impl StoreAnswer {
                 }
                 StoreAnswer::Sessions { sessions }
             }
-            ["state_fresh"] => StoreAnswer::StateFresh,
             ["state_spent"] => StoreAnswer::StateSpent,
             ["failed", detail] => StoreAnswer::Failed {
                 detail: detail.to_string(),

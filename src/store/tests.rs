@@ -1,6 +1,6 @@
 use super::fake::FakeStore;
-use super::object::{needs_alarm, next_alarm, prune, serve};
-use super::protocol::{state_key, StoreAnswer, StoreRequest};
+use super::object::{next_due, prune, serve, upkeep, Upkeep};
+use super::protocol::{flask_key, state_key, StoreAnswer, StoreRequest};
 use super::storage::{MemoryStorage, Storage};
 use super::*;
 use crate::testkit::block_on;
@@ -28,6 +28,16 @@ fn record(user: &str, n: u8, created_at: u64, last_seen_at: u64) -> SessionRecor
     }
 }
 
+/// `/login`'s request for `r`, with a state of its own.
+fn sign_in(r: SessionRecord) -> StoreRequest {
+    let state = state_key(&format!("state of {}", r.id));
+    StoreRequest::SignIn {
+        session: r,
+        state,
+        state_until: NOW + 600,
+    }
+}
+
 fn storage_with(records: &[SessionRecord]) -> MemoryStorage {
     let mut s = MemoryStorage::default();
     for r in records {
@@ -37,7 +47,7 @@ fn storage_with(records: &[SessionRecord]) -> MemoryStorage {
     s
 }
 
-fn check(s: &mut MemoryStorage, user: &str, n: u8, now: u64) -> StoreAnswer {
+fn check(s: &mut impl Storage, user: &str, n: u8, now: u64) -> StoreAnswer {
     serve(
         s,
         StoreRequest::Check {
@@ -49,7 +59,7 @@ fn check(s: &mut MemoryStorage, user: &str, n: u8, now: u64) -> StoreAnswer {
     )
 }
 
-fn end(s: &mut MemoryStorage, user: &str, n: u8, now: u64) -> StoreAnswer {
+fn end(s: &mut impl Storage, user: &str, n: u8, now: u64) -> StoreAnswer {
     serve(
         s,
         StoreRequest::End {
@@ -104,14 +114,7 @@ fn clip_user_agent_keeps_256_characters_not_bytes() {
 #[test]
 fn created_session_is_live() {
     let mut s = MemoryStorage::default();
-    let answer = serve(
-        &mut s,
-        StoreRequest::Create {
-            session: record(ADA, 1, NOW, NOW),
-        },
-        NOW,
-        LIMITS,
-    );
+    let answer = serve(&mut s, sign_in(record(ADA, 1, NOW, NOW)), NOW, LIMITS);
     assert_eq!(answer, StoreAnswer::Created);
     assert_eq!(check(&mut s, ADA, 1, NOW), StoreAnswer::Live);
 }
@@ -121,7 +124,7 @@ fn create_clips_user_agent() {
     let mut s = MemoryStorage::default();
     let mut r = record(ADA, 1, NOW, NOW);
     r.user_agent = "x".repeat(1000);
-    serve(&mut s, StoreRequest::Create { session: r }, NOW, LIMITS);
+    serve(&mut s, sign_in(r), NOW, LIMITS);
     assert_eq!(s.sessions[0].user_agent.len(), USER_AGENT_MAX_CHARS);
 }
 
@@ -130,7 +133,7 @@ fn create_refuses_malformed_id() {
     let mut s = MemoryStorage::default();
     let mut r = record(ADA, 1, NOW, NOW);
     r.id = "short".into();
-    let answer = serve(&mut s, StoreRequest::Create { session: r }, NOW, LIMITS);
+    let answer = serve(&mut s, sign_in(r), NOW, LIMITS);
     assert!(matches!(answer, StoreAnswer::Failed { .. }));
     assert!(s.sessions.is_empty());
 }
@@ -138,14 +141,7 @@ fn create_refuses_malformed_id() {
 #[test]
 fn create_refuses_duplicate_id() {
     let mut s = storage_with(&[record(ADA, 1, NOW, NOW)]);
-    let answer = serve(
-        &mut s,
-        StoreRequest::Create {
-            session: record(ADA, 1, NOW, NOW),
-        },
-        NOW,
-        LIMITS,
-    );
+    let answer = serve(&mut s, sign_in(record(ADA, 1, NOW, NOW)), NOW, LIMITS);
     assert!(matches!(answer, StoreAnswer::Failed { .. }));
     assert_eq!(s.sessions.len(), 1);
 }
@@ -209,7 +205,7 @@ fn check_at_max_session_age_is_live() {
 
 #[test]
 fn check_unseen_past_max_token_age_and_slack_is_ended() {
-    let seen = NOW - 1_000 - SEEN_SLACK_SECS - 1;
+    let seen = NOW - 1_000 - CLOCK_SLACK_SECS - 1;
     let mut s = storage_with(&[record(ADA, 1, seen, seen)]);
     assert_eq!(check(&mut s, ADA, 1, NOW), StoreAnswer::SessionEnded);
 }
@@ -217,7 +213,7 @@ fn check_unseen_past_max_token_age_and_slack_is_ended() {
 #[test]
 fn check_unseen_within_max_token_age_and_slack_is_live() {
     // A token issued up to a minute after the last write may still be valid.
-    let seen = NOW - 1_000 - SEEN_SLACK_SECS;
+    let seen = NOW - 1_000 - CLOCK_SLACK_SECS;
     let mut s = storage_with(&[record(ADA, 1, seen, seen)]);
     assert_eq!(check(&mut s, ADA, 1, NOW), StoreAnswer::Live);
 }
@@ -270,6 +266,7 @@ fn end_all_counts_the_live_sessions_and_ends_them() {
         StoreRequest::EndAll {
             user: ADA.into(),
             id: id(1),
+            flask_until: None,
         },
         NOW,
         LIMITS,
@@ -286,6 +283,7 @@ fn end_all_needs_a_live_caller() {
         StoreRequest::EndAll {
             user: ADA.into(),
             id: id(1),
+            flask_until: None,
         },
         NOW,
         LIMITS,
@@ -351,4 +349,50 @@ fn end_other_needs_a_live_caller() {
 
 // Listing, sign-in states, pruning and the alarm; the wire protocol.
 mod lifecycle;
+mod sqlite;
 mod wire;
+
+#[test]
+fn renew_writes_last_seen_now_within_the_minute() {
+    let mut s = storage_with(&[record(ADA, 1, NOW, NOW)]);
+    let renew = StoreRequest::Renew {
+        user: ADA.into(),
+        id: id(1),
+    };
+    assert_eq!(serve(&mut s, renew, NOW + 10, LIMITS), StoreAnswer::Live);
+    assert_eq!(s.sessions[0].last_seen_at, NOW + 10);
+}
+
+#[test]
+fn renew_of_an_ended_session_is_ended_and_writes_nothing() {
+    let mut s = storage_with(&[record(ADA, 2, NOW, NOW)]);
+    let renew = StoreRequest::Renew {
+        user: ADA.into(),
+        id: id(1),
+    };
+    assert_eq!(
+        serve(&mut s, renew, NOW + 10, LIMITS),
+        StoreAnswer::SessionEnded
+    );
+    assert_eq!(s.writes, 0);
+}
+
+#[test]
+fn a_thrown_error_marked_overloaded_is_overloaded() {
+    let e = StoreError::thrown("Durable Object is overloaded".into(), true);
+    assert!(matches!(e, StoreError::Overloaded(_)));
+    assert!(e.clone().during_sign_in().is_overloaded());
+}
+
+#[test]
+fn a_thrown_error_not_marked_is_unavailable() {
+    let e = StoreError::thrown("network lost".into(), false);
+    assert!(matches!(e, StoreError::Unavailable(_)));
+    assert!(!e.during_sign_in().is_overloaded());
+}
+
+#[test]
+fn a_failure_during_a_sign_in_is_wrapped_once() {
+    let twice = StoreError::Timeout.during_sign_in().during_sign_in();
+    assert_eq!(twice, StoreError::SignInLost(Box::new(StoreError::Timeout)));
+}

@@ -107,8 +107,12 @@ pub struct FakePlatform {
     pub now: Cell<u64>,
     /// `None`: no limiter bound; else its answer.
     pub limiter: Option<bool>,
+    /// When set, the bound limiter fails with this (and `limiter` is not asked).
+    pub limiter_fails: Option<String>,
     /// The keys the limiter was asked about, in order.
     pub limited_keys: RefCell<Vec<String>>,
+    /// Lines logged outside any answer (`Platform::log_failure`).
+    pub logged: RefCell<Vec<crate::routes::Audit>>,
     pub spent: RefCell<HashSet<String>>,
     /// Benches replay one sign-in: they turn single use off.
     pub states_single_use: bool,
@@ -182,7 +186,9 @@ impl FakePlatform {
             http,
             now: Cell::new(now),
             limiter: None,
+            limiter_fails: None,
             limited_keys: RefCell::default(),
+            logged: RefCell::default(),
             spent: RefCell::default(),
             states_single_use: true,
             store: None,
@@ -221,11 +227,17 @@ impl Platform for FakePlatform {
     fn now(&self) -> u64 {
         self.now.get()
     }
-    async fn rate_limit(&self, key: &str) -> Option<bool> {
+    async fn rate_limit(&self, key: &str) -> Option<Result<bool, String>> {
+        if let Some(detail) = &self.limiter_fails {
+            return Some(Err(detail.clone()));
+        }
         if self.limiter.is_some() {
             self.limited_keys.borrow_mut().push(key.to_string());
         }
-        self.limiter
+        self.limiter.map(Ok)
+    }
+    fn log_failure(&self, audit: &crate::routes::Audit) {
+        self.logged.borrow_mut().push(audit.clone());
     }
     async fn spend_state(&self, state: &str) -> bool {
         self.states_single_use && !self.spent.borrow_mut().insert(state.to_string())

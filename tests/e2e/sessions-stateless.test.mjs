@@ -6,7 +6,7 @@ import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startStack, request, signIn, mintToken, decodeToken, randomSecret, now } from '../support/stack.mjs';
 import { expectOk, expectError } from '../support/expect.mjs';
-import { bearer, reauth, me, logout, listSessions, endSession, endAll } from '../support/sessions.mjs';
+import { bearer, reauth, me, logout, listSessions, endSession, endAll, auditLines, waitForAudit } from '../support/sessions.mjs';
 
 const T = { timeout: 60_000 };
 const KEY = randomSecret();
@@ -38,8 +38,9 @@ describe('without the session store', () => {
     expectOk(await me(stack, s.token));
   });
 
-  it('the session routes are 500 server_misconfigured naming SESSIONS', T, async () => {
+  it('the session routes are 500 server_misconfigured naming SESSIONS, in the answer and the log', T, async () => {
     const s = await signIn(stack);
+    const from = auditLines(stack).length;
     for (const r of [
       await logout(stack, s.token),
       await listSessions(stack, s.token),
@@ -49,7 +50,22 @@ describe('without the session store', () => {
       expectError(r, 500, 'server_misconfigured');
       assert.match(r.body.message, /SESSIONS/);
     }
+    const misconfigured = (a) => a.reason === 'server_misconfigured';
+    await waitForAudit(stack, (a, i) => misconfigured(a) && auditLines(stack).slice(from).filter(misconfigured).length >= 4, { from });
+    const lines = auditLines(stack).slice(from).filter(misconfigured);
+    assert.equal(lines.length, 4, JSON.stringify(lines));
+    for (const line of lines) assert.match(line.detail ?? '', /SESSIONS/, JSON.stringify(line));
     expectOk(await reauth(stack, s.token));
+  });
+
+  it('a token with a sid is session_ended: a store that is not bound cannot vouch for it', T, async () => {
+    const t = mintToken(KEY, {
+      user_info: { sub: '5', email: 'x@example.com' },
+      auth_time: now(),
+      sid: 'AAAAAAAAAAAAAAAAAAAAAA',
+    });
+    expectError(await reauth(stack, t), 401, 'session_ended');
+    expectError(await me(stack, t), 401, 'session_ended');
   });
 
   it('a minted token (no session anywhere) is accepted, as in the classic design', T, async () => {

@@ -3,7 +3,7 @@
 // the stand-in.
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startStack, request, signIn, mintToken, mintFlaskToken, decodeToken, randomSecret, now } from '../support/stack.mjs';
+import { startStack, request, authorize, mintToken, mintFlaskToken, decodeToken, randomSecret, now } from '../support/stack.mjs';
 import { expectOk, expectError, expectApiHeaders, expectAllow, expectBearerChallenge } from '../support/expect.mjs';
 import {
   bearer, reauth, me, logout, listSessions, endSession, endAll, signedIn, auditLines, waitForAudit,
@@ -230,6 +230,22 @@ describe('with the session store', () => {
     expectError(await me(stack, r.body.auth_token), 401, 'session_ended');
   });
 
+  it('a Flask token is upgraded once; none signed before "sign out everywhere" is upgraded after it', T, async () => {
+    const info = { sub: '8000000002', email: 'flask2@example.com', name: 'Old Session' };
+    const first = mintFlaskToken(KEY, { user_info: info }, now() - 3600);
+    const older = mintFlaskToken(KEY, { user_info: { ...info, name: 'Older' } }, now() - 7200);
+    const r = await reauth(stack, first);
+    expectOk(r);
+    expectError(await reauth(stack, first), 401, 'session_ended');
+    const list = await listSessions(stack, r.body.auth_token);
+    assert.equal(list.body.sessions.length, 1, 'the second /reauth started no session');
+    expectOk(await endAll(stack, r.body.auth_token));
+    expectError(await reauth(stack, older), 401, 'session_ended');
+    // One signed after that moment is a new sign-in's, and is upgraded.
+    await sleep(1100);
+    expectOk(await reauth(stack, mintFlaskToken(KEY, { user_info: info }, now())));
+  });
+
   it('/reauth and /api/me keep last_seen_at', T, async () => {
     const user = { sub: '6000000001', email: 'seen@example.com' };
     const s = await signedIn(stack, { user });
@@ -239,15 +255,26 @@ describe('with the session store', () => {
     assert.ok(now() - entry.last_seen_at <= 61, 'seen within the last minute');
   });
 
-  it('a replayed sign-in state is refused: it was spent in the store', T, async () => {
-    const s = await signIn(stack);
-    expectOk(s);
-    // The same code would fail at Google anyway; the state is checked first.
-    const again = await request(stack, 'POST', '/login', {
-      json: s.loginBody,
-      cookie: s.cookie,
-    });
-    expectError(again, 400, 'invalid_state');
+  it('a replayed sign-in state is refused and creates nothing: it was spent in the user\'s object', T, async () => {
+    const s = await signedIn(stack, { user: { sub: '5151515151', email: 'replay@example.com' } });
+    // The same code would fail at Google (invalid_grant): the replay brings a
+    // fresh code for the same state and PKCE challenge, with the same cookie.
+    const saved = { ...stack.mock.user };
+    stack.mock.setUser({ sub: '5151515151', email: 'replay@example.com' });
+    try {
+      const auth = await authorize(stack, { state: s.state, codeChallenge: s.start.codeChallenge });
+      assert.ok(auth.code && auth.code !== s.code, 'a second code for the same state');
+      const again = await request(stack, 'POST', '/login', {
+        json: { ...s.loginBody, authorizationCode: auth.code },
+        cookie: s.cookie,
+      });
+      expectError(again, 400, 'invalid_state');
+    } finally {
+      stack.mock.user = saved;
+    }
+    const list = await listSessions(stack, s.token);
+    expectOk(list);
+    assert.deepEqual(list.body.sessions.map((x) => x.id), [s.sid], 'the replay created no session');
   });
 
   it('16 clients reusing a token while it is signed out: nothing sent after the answer is accepted', T, async () => {

@@ -8,7 +8,9 @@
 //
 // The stack comes from tests/support/stack.mjs with a SECRET_KEY and a
 // SECRET_KEY_FALLBACKS of our own, the default MAX_TOKEN_AGE (7 days), no
-// frontend build (a one-file assets dir: /reauth never reaches the assets).
+// frontend build (a one-file assets dir: /reauth never reaches the assets),
+// and no session store: the tokens minted here have no session in any store
+// (tests/load/soak.mjs is the run with the store).
 // Tokens are minted here (stack.mjs' independent itsdangerous signer).
 // Exits non-zero on any 5xx, any wrong answer, any socket error, or a count
 // of answers other than the total.
@@ -149,6 +151,7 @@ try {
     assets,
     secrets: { SECRET_KEY: KEY, SECRET_KEY_FALLBACKS: OLD_KEY },
     vars: { MAX_TOKEN_AGE: String(MAX_TOKEN_AGE) },
+    sessions: false,
     logLevel: 'warn',
   });
   const t = now();

@@ -37,6 +37,8 @@ export function auditLines(stack) {
   return stack
     .logs()
     .split('\n')
+    // console.error lines come coloured (wrangler's "✘ [ERROR]" and ANSI codes).
+    .map((line) => line.replace(/\u001b\[[0-9;]*m/g, ''))
     .map((line) => line.slice(line.indexOf('{')))
     .filter((line) => line.startsWith('{"event"'))
     .map((line) => {

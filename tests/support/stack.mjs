@@ -65,7 +65,7 @@ const tomlString = (s) => JSON.stringify(String(s));
 
 // The repo's wrangler.toml, split in sections; [build], [vars] and
 // [[ratelimits]] are replaced, `main` and `assets.directory` made absolute.
-function deriveConfig({ main, assetsDir, vars, rateLimit, name, sessions = true }) {
+function deriveConfig({ main, assetsDir, vars, rateLimit, name, sessions = true, sessionsClass }) {
   const src = readFileSync(path.join(REPO, 'wrangler.toml'), 'utf8');
   const sections = [];
   let current = { header: null, lines: [] };
@@ -99,6 +99,11 @@ function deriveConfig({ main, assetsDir, vars, rateLimit, name, sessions = true 
       lines = lines.map((l) =>
         /^\s*main\s*=/.test(l) ? `main = ${tomlString(main)}` : /^\s*name\s*=/.test(l) ? `name = ${tomlString(name)}` : l,
       );
+    }
+    // Another class behind SESSIONS (tests/support/flaky-store-entry.mjs),
+    // in the binding and in the migration that makes it SQLite-backed.
+    if (sessionsClass && (hdr === '[[durable_objects.bindings]]' || hdr === '[[migrations]]')) {
+      lines = lines.map((l) => l.replace(/"SessionStore"/g, tomlString(sessionsClass)));
     }
     if (hdr === '[assets]') {
       lines = lines.map((l) => (/^\s*directory\s*=/.test(l) ? `directory = ${tomlString(assetsDir)}` : l));
@@ -199,6 +204,9 @@ async function waitUntilUp(baseUrl, child, logs, timeoutMs, { readyLine = true }
  * @param {boolean} [o.sessions] keep the SESSIONS Durable Object binding and its
  *        migration from wrangler.toml (default: true, false when env
  *        EDGE_LOGIN_SESSIONS=off); false is the stateless Worker.
+ * @param {string} [o.sessionsClass] the class SESSIONS binds (default SessionStore;
+ *        FlakyStore with o.main = tests/support/flaky-store-entry.mjs: a store the
+ *        test can make throw or hang).
  * @param {string} [o.persistTo] wrangler's --persist-to dir (default: a new one in
  *        the stack's temporary dir); the same dir again is a restart with the state kept.
  * @param {boolean|object} [o.backend] the app's backend: examples/flask-api started
@@ -281,7 +289,15 @@ async function startStackOnce(o) {
     secrets.ASSERTION_KEY ??= assertionKey;
     if (b.fallbacks) secrets.ASSERTION_KEY_FALLBACKS ??= b.fallbacks.join(',');
   }
-  let { toml, vars } = deriveConfig({ main, assetsDir, vars: { ...defaults, ...o.vars }, rateLimit, name, sessions });
+  let { toml, vars } = deriveConfig({
+    main,
+    assetsDir,
+    vars: { ...defaults, ...o.vars },
+    rateLimit,
+    name,
+    sessions,
+    sessionsClass: o.sessionsClass,
+  });
   if (o.backendWorker) toml += '\n[[services]]\nbinding = "BACKEND"\nservice = "edge-login-notes-api"\n';
   writeFileSync(path.join(dir, 'wrangler.toml'), toml);
   const devVars = Object.entries(secrets)

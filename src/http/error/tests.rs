@@ -45,6 +45,8 @@ fn one_of_each() -> Vec<ApiError> {
         StoreError::Timeout.into(),
         StoreError::BadAnswer("not JSON".into()).into(),
         StoreError::Storage("SQLITE_FULL".into()).into(),
+        StoreError::Overloaded("Durable Object is overloaded".into()).into(),
+        StoreError::Timeout.during_sign_in().into(),
         ProviderError::RedirectUriNotRegistered.into(),
         ProviderError::InvalidGrant.into(),
         ProviderError::ClientRejected("invalid_client".into()).into(),
@@ -102,6 +104,8 @@ fn variant_name(e: &ApiError) -> &'static str {
         ApiError::Store(StoreError::Timeout) => "StoreTimeout",
         ApiError::Store(StoreError::BadAnswer(_)) => "StoreBadAnswer",
         ApiError::Store(StoreError::Storage(_)) => "StoreStorage",
+        ApiError::Store(StoreError::Overloaded(_)) => "StoreOverloaded",
+        ApiError::Store(StoreError::SignInLost(_)) => "StoreSignInLost",
         ApiError::Provider(ProviderError::RedirectUriNotRegistered) => "RedirectUriNotRegistered",
         ApiError::Provider(ProviderError::InvalidGrant) => "InvalidGrant",
         ApiError::Provider(ProviderError::ClientRejected(_)) => "ClientRejected",
@@ -143,7 +147,7 @@ fn every_variant_is_listed() {
     assert_eq!(names.len(), listed, "a variant is listed twice");
     // Bump together with a new variant in `variant_name` (which will not
     // compile without it) and in `one_of_each`.
-    assert_eq!(listed, 34);
+    assert_eq!(listed, 36);
 }
 
 #[test]
@@ -293,6 +297,34 @@ fn store_failure_is_503_with_retry_after() {
             None,
             "not a credentials problem"
         );
+    }
+}
+
+#[test]
+fn store_overloaded_is_503_without_an_invitation_to_retry_soon() {
+    let r = ApiError::from(StoreError::Overloaded("overloaded".into())).into_response(true);
+    assert_eq!(r.status, 503);
+    assert_eq!(body(&r)["error"], "store_unavailable");
+    assert_eq!(r.get_header("retry-after"), Some("60"));
+    let message = body(&r)["message"].as_str().unwrap().to_string();
+    assert!(!message.contains("5 seconds"), "{message}");
+    assert!(message.contains("overloaded"), "{message}");
+}
+
+#[test]
+fn store_failure_during_sign_in_says_start_again() {
+    for err in [
+        StoreError::Timeout,
+        StoreError::Unavailable("x".into()),
+        StoreError::Overloaded("x".into()),
+    ] {
+        let r = ApiError::from(err.during_sign_in()).into_response(false);
+        assert_eq!(r.status, 503);
+        assert_eq!(body(&r)["error"], "store_unavailable");
+        assert!(r.get_header("retry-after").is_some());
+        let message = body(&r)["message"].as_str().unwrap().to_string();
+        assert!(message.contains("sign in again"), "{message}");
+        assert!(!message.contains("try again in"), "{message}");
     }
 }
 

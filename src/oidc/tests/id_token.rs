@@ -197,3 +197,12 @@ fn sign_in_refuses_expired_id_token_by_the_clock_it_is_given() {
     run(&http).unwrap_err();
     assert_eq!(http.seen().len(), 1);
 }
+
+#[test]
+fn rejects_id_token_with_an_empty_sub() {
+    let t = jwt(&serde_json::json!({"iss": ISSUER, "aud": CLIENT_ID, "sub": "", "exp": EXP}));
+    match read_id_token(&t, CLIENT_ID, &issuers(), NOW) {
+        Err(ProviderError::Upstream(detail)) => assert!(detail.contains("sub"), "{detail}"),
+        other => panic!("expected an upstream error, got {other:?}"),
+    }
+}

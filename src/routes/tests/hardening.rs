@@ -117,6 +117,22 @@ fn limiter_error_log_line_is_json_whatever_the_error_says() {
     assert_eq!(parsed.get("injected"), None);
 }
 
+#[test]
+fn a_failing_limiter_is_logged_and_the_sign_in_goes_on() {
+    let config = good_config();
+    let mut p = google_ok();
+    p.limiter_fails = Some("limiter threw".into());
+    let (cookie, state) = started(&p, &config);
+    let o = call(&p, &config, &login_head(&cookie), &login_body(&state));
+    assert_eq!(o.response.status, 200, "{:?}", json(&o));
+    let logged = p.logged.borrow();
+    // /auth/start and /login are both limited: one line each.
+    assert_eq!(logged.len(), 2, "{logged:?}");
+    assert!(logged.iter().all(|a| a.event == "rate_limiter_error"
+        && a.outcome == "error"
+        && a.detail.as_deref() == Some("limiter threw")));
+}
+
 fn with_binding(name: &'static str, value: &str) -> Config {
     let mut b = good_bindings();
     b.insert(name, value.to_string());

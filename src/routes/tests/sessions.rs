@@ -70,7 +70,8 @@ fn bobs_session(p: &FakePlatform) -> (String, String) {
         last_seen_at: NOW,
         user_agent: "Bob's phone".into(),
     };
-    block_on(Client::new(store(p)).create(record)).unwrap();
+    let created = block_on(Client::new(store(p)).sign_in(record, "bob's state", NOW + 600));
+    assert_eq!(created, Ok(true));
     (mint(BOB, NOW, Some(&sid), NOW), sid)
 }
 
@@ -182,11 +183,12 @@ fn login_spends_the_state_in_the_store_only() {
         p.spent.borrow().is_empty(),
         "no per-isolate bookkeeping beside the store"
     );
-    assert!(store(&p)
-        .calls
-        .borrow()
-        .iter()
-        .any(|o| o.starts_with("states:")));
+    // One call per sign-in, to the user's own object; none to a shared one.
+    assert_eq!(
+        *store(&p).calls.borrow(),
+        vec!["user:42".to_string(), "user:42".to_string()]
+    );
+    assert_eq!(store(&p).session_count(), 1, "the replay created nothing");
 }
 
 #[test]
@@ -198,10 +200,11 @@ fn login_spends_the_state_until_its_cookie_is_too_old_whenever_it_arrives() {
     let first = call(&p, &config, &login_head(&cookie), &login_body(&state));
     assert_eq!(first.response.status, 200);
     let objects = store(&p).objects.borrow();
-    let states: Vec<u64> = objects
+    let states: Vec<u64> = objects["user:42"]
+        .spent
         .iter()
-        .filter(|(name, _)| name.starts_with("states:"))
-        .flat_map(|(_, o)| o.states.iter().map(|(_, until)| *until))
+        .filter(|(key, _)| key.starts_with("state:"))
+        .map(|(_, until)| *until)
         .collect();
     // Ten minutes of the cookie and a minute of slack, from the start.
     assert_eq!(states, vec![NOW + 600 + 60]);
@@ -389,3 +392,4 @@ fn no_positive_answer_is_cached() {
 mod endpoints;
 // Signature and age, then the account policy, then the store.
 mod order;
+mod scale;

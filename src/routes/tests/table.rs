@@ -184,3 +184,72 @@ fn path_parameters_match_one_segment() {
         Err("method_not_allowed")
     );
 }
+
+/// docs/API.md, the reference users build against.
+const API_MD: &str = include_str!("../../../docs/API.md");
+
+/// How docs/API.md writes a row's method: a row for every method is `ANY`.
+fn documented_method(method: &'static str) -> &'static str {
+    if method == ANY_METHOD {
+        "ANY"
+    } else {
+        method
+    }
+}
+
+/// docs/API.md's `### METHOD /path` headings, one per route. Other `###`
+/// headings are prose.
+fn documented_routes() -> Vec<(&'static str, &'static str)> {
+    API_MD
+        .lines()
+        .filter_map(|line| {
+            let (method, path) = line.strip_prefix("### ")?.split_once(' ')?;
+            let is_method = !method.is_empty() && method.bytes().all(|b| b.is_ascii_uppercase());
+            (is_method && path.starts_with('/')).then_some((method, path.trim_end()))
+        })
+        .collect()
+}
+
+fn table_rows() -> Vec<(&'static str, &'static str)> {
+    routes::<FakePlatform>()
+        .iter()
+        .map(|r| (documented_method(r.method), r.path))
+        .collect()
+}
+
+#[test]
+fn api_md_documents_every_route_of_the_table() {
+    let documented = documented_routes();
+    for (method, path) in table_rows() {
+        assert!(
+            documented.contains(&(method, path)),
+            "docs/API.md has no `### {method} {path}` section"
+        );
+    }
+}
+
+#[test]
+fn api_md_documents_no_route_the_table_lacks() {
+    let rows = table_rows();
+    for route in documented_routes() {
+        assert!(
+            rows.contains(&route),
+            "docs/API.md documents `{} {}`, which is not in the route table",
+            route.0,
+            route.1
+        );
+    }
+}
+
+#[test]
+fn api_md_documents_each_route_once() {
+    let documented = documented_routes();
+    for (i, route) in documented.iter().enumerate() {
+        assert!(
+            !documented[i + 1..].contains(route),
+            "docs/API.md has two `### {} {}` sections",
+            route.0,
+            route.1
+        );
+    }
+}

@@ -16,7 +16,7 @@ fn newlines_and_backslashes_in_a_field_survive_the_wire() {
     let mut session = record(ADA, 1, NOW, NOW);
     session.user_agent = "a\nb\\n\\\nc\r".into();
     session.user = "odd\\user\n".into();
-    let r = StoreRequest::Create { session };
+    let r = sign_in(session);
     assert_eq!(StoreRequest::decode(&r.encode()), Ok(r));
 }
 
@@ -27,8 +27,12 @@ fn malformed_requests_are_refused() {
         b"check\n1001",
         b"check\n1001\nid\nextra",
         b"drop_table\n1001\nid",
-        b"spend_state\nkey\nsoon",
-        b"create\nid\nuser\n1\n-2\nua",
+        b"sign_in\nid\nuser\n1\n2\nua\nkey\nsoon",
+        b"sign_in\nid\nuser\n1\n-2\nua\nkey\n3",
+        b"sign_in\nid\nuser\n1\n2\nkey\n3",
+        b"upgrade\nid\nuser\n1\n2\nua\nkey\n3",
+        b"end_all\n1001\nid\nsoon",
+        b"end_all\n1001\nid",
         b"check\n10\\x01\nid",
         b"check\n\xff\nid",
     ] {
@@ -53,10 +57,18 @@ fn malformed_answers_are_refused() {
 #[test]
 fn every_request_survives_the_wire() {
     let requests = vec![
-        StoreRequest::Create {
-            session: record(ADA, 1, NOW, NOW),
+        sign_in(record(ADA, 1, NOW, NOW)),
+        StoreRequest::Upgrade {
+            session: record(ADA, 2, NOW - 5, NOW),
+            token: flask_key("a.b.c"),
+            signed_at: NOW - 5,
+            token_until: NOW + 100,
         },
         StoreRequest::Check {
+            user: ADA.into(),
+            id: id(1),
+        },
+        StoreRequest::Renew {
             user: ADA.into(),
             id: id(1),
         },
@@ -76,10 +88,12 @@ fn every_request_survives_the_wire() {
         StoreRequest::EndAll {
             user: ADA.into(),
             id: id(1),
+            flask_until: None,
         },
-        StoreRequest::SpendState {
-            key: state_key("s"),
-            expires_at: NOW,
+        StoreRequest::EndAll {
+            user: ADA.into(),
+            id: id(1),
+            flask_until: Some(NOW + 7),
         },
     ];
     for r in requests {
@@ -99,7 +113,6 @@ fn every_answer_survives_the_wire() {
             sessions: vec![record(ADA, 1, NOW, NOW).view(), record(ADA, 2, 5, 6).view()],
         },
         StoreAnswer::Sessions { sessions: vec![] },
-        StoreAnswer::StateFresh,
         StoreAnswer::StateSpent,
         StoreAnswer::Failed { detail: "x".into() },
     ];
@@ -109,58 +122,35 @@ fn every_answer_survives_the_wire() {
 }
 
 #[test]
-fn sessions_go_to_their_users_object() {
-    let r = StoreRequest::EndAll {
-        user: ADA.into(),
-        id: id(1),
-    };
-    assert_eq!(r.object_name(), "user:1001");
-    let c = StoreRequest::Create {
-        session: record(ADA, 1, NOW, NOW),
-    };
-    assert_eq!(c.object_name(), "user:1001");
+fn every_request_goes_to_its_users_object() {
+    let requests = [
+        StoreRequest::EndAll {
+            user: ADA.into(),
+            id: id(1),
+            flask_until: None,
+        },
+        sign_in(record(ADA, 1, NOW, NOW)),
+        StoreRequest::Upgrade {
+            session: record(ADA, 2, NOW, NOW),
+            token: flask_key("a.b.c"),
+            signed_at: NOW,
+            token_until: NOW,
+        },
+        StoreRequest::Check {
+            user: ADA.into(),
+            id: id(1),
+        },
+    ];
+    for r in requests {
+        assert_eq!(r.object_name(), "user:1001", "{r:?}");
+    }
 }
 
 #[test]
-fn states_of_one_window_spread_over_its_shards_by_hash() {
-    let names: std::collections::HashSet<String> = (0..5000)
-        .map(|n| {
-            StoreRequest::SpendState {
-                key: state_key(&n.to_string()),
-                expires_at: NOW,
-            }
-            .object_name()
-        })
-        .collect();
-    assert_eq!(names.len(), protocol::STATE_SHARDS);
-    let window = NOW / protocol::STATE_WINDOW_SECS;
-    assert!(names
-        .iter()
-        .all(|n| n.starts_with(&format!("states:{window}:"))));
-}
-
-#[test]
-fn one_state_names_one_object_whenever_it_is_spent() {
-    let spend = |expires_at| {
-        StoreRequest::SpendState {
-            key: state_key("st"),
-            expires_at,
-        }
-        .object_name()
-    };
-    assert_eq!(spend(NOW), spend(NOW));
-}
-
-#[test]
-fn states_of_another_window_go_to_other_objects() {
-    let spend = |expires_at| {
-        StoreRequest::SpendState {
-            key: state_key("st"),
-            expires_at,
-        }
-        .object_name()
-    };
-    assert_ne!(spend(NOW), spend(NOW + protocol::STATE_WINDOW_SECS));
+fn sign_ins_of_two_users_share_no_object() {
+    let ada = sign_in(record(ADA, 1, NOW, NOW));
+    let bob = sign_in(record(BOB, 2, NOW, NOW));
+    assert_ne!(ada.object_name(), bob.object_name());
 }
 
 // ------------------------------------------------------------ client over the fake
@@ -170,7 +160,10 @@ fn store() -> FakeStore {
 }
 
 fn signed_in(store: &FakeStore, user: &str, n: u8) {
-    block_on(Client::new(store).create(record(user, n, NOW, NOW))).unwrap();
+    let state = format!("state {user} {n}");
+    let created =
+        block_on(Client::new(store).sign_in(record(user, n, NOW, NOW), &state, NOW + 600));
+    assert_eq!(created, Ok(true));
 }
 
 #[test]
@@ -178,9 +171,15 @@ fn client_round_trip_create_check_end() {
     let fake = store();
     let client = Client::new(&fake);
     signed_in(&fake, ADA, 1);
-    assert_eq!(block_on(client.check(ADA, &id(1))), Ok(Checked::Live(())));
+    assert_eq!(
+        block_on(client.check(ADA, &id(1), false)),
+        Ok(Checked::Live(()))
+    );
     assert_eq!(block_on(client.end(ADA, &id(1))), Ok(1));
-    assert_eq!(block_on(client.check(ADA, &id(1))), Ok(Checked::Ended));
+    assert_eq!(
+        block_on(client.check(ADA, &id(1), false)),
+        Ok(Checked::Ended)
+    );
     assert_eq!(block_on(client.end(ADA, &id(1))), Ok(0));
 }
 
@@ -194,7 +193,10 @@ fn client_keeps_users_in_their_own_objects() {
         block_on(client.end_other(ADA, &id(1), &id(2))),
         Ok(Checked::Live(false))
     );
-    assert_eq!(block_on(client.check(BOB, &id(2))), Ok(Checked::Live(())));
+    assert_eq!(
+        block_on(client.check(BOB, &id(2), false)),
+        Ok(Checked::Live(()))
+    );
     assert_eq!(fake.objects.borrow().len(), 2);
 }
 
@@ -208,7 +210,10 @@ fn client_lists_and_ends_all() {
         Checked::Live(sessions) => assert_eq!(sessions.len(), 2),
         Checked::Ended => panic!("caller is live"),
     }
-    assert_eq!(block_on(client.end_all(ADA, &id(2))), Ok(Checked::Live(2)));
+    assert_eq!(
+        block_on(client.end_all(ADA, &id(2), None)),
+        Ok(Checked::Live(2))
+    );
     assert_eq!(fake.session_count(), 0);
     assert_eq!(block_on(client.list(ADA, &id(1))), Ok(Checked::Ended));
 }
@@ -221,17 +226,29 @@ fn client_checks_of_a_busy_session_write_once_a_minute() {
     let client = Client::new(&fake);
     for t in 0..120 {
         fake.now.set(NOW + t);
-        assert_eq!(block_on(client.check(ADA, &id(1))), Ok(Checked::Live(())));
+        assert_eq!(
+            block_on(client.check(ADA, &id(1), false)),
+            Ok(Checked::Live(()))
+        );
     }
     assert_eq!(fake.writes() - written, 1);
 }
 
 #[test]
-fn client_spends_a_state_once() {
+fn client_signs_in_with_a_state_once() {
     let fake = store();
     let client = Client::new(&fake);
-    assert_eq!(block_on(client.spend_state("st", NOW + 600)), Ok(true));
-    assert_eq!(block_on(client.spend_state("st", NOW + 600)), Ok(false));
+    let first = block_on(client.sign_in(record(ADA, 1, NOW, NOW), "st", NOW + 600));
+    let again = block_on(client.sign_in(record(ADA, 2, NOW, NOW), "st", NOW + 600));
+    assert_eq!((first, again), (Ok(true), Ok(false)));
+    assert_eq!(fake.session_count(), 1);
+}
+
+#[test]
+fn client_sign_in_is_one_call() {
+    let fake = store();
+    block_on(Client::new(&fake).sign_in(record(ADA, 1, NOW, NOW), "st", NOW + 600)).unwrap();
+    assert_eq!(*fake.calls.borrow(), vec!["user:1001".to_string()]);
 }
 
 #[test]
@@ -240,7 +257,7 @@ fn client_passes_on_a_transport_timeout() {
     fake.fail_with(StoreError::Timeout);
     let client = Client::new(&fake);
     assert_eq!(
-        block_on(client.check(ADA, &id(1))),
+        block_on(client.check(ADA, &id(1), false)),
         Err(StoreError::Timeout)
     );
 }
@@ -255,7 +272,7 @@ fn client_turns_a_failed_answer_into_a_storage_error() {
         .broken = true;
     let client = Client::new(&fake);
     assert!(matches!(
-        block_on(client.check(ADA, &id(1))),
+        block_on(client.check(ADA, &id(1), false)),
         Err(StoreError::Storage(_))
     ));
 }
@@ -272,7 +289,7 @@ impl Transport for Canned {
 fn client_refuses_an_answer_that_is_not_json() {
     let client = Client::new(Canned("<html>oops</html>"));
     assert!(matches!(
-        block_on(client.check(ADA, &id(1))),
+        block_on(client.check(ADA, &id(1), false)),
         Err(StoreError::BadAnswer(_))
     ));
 }
@@ -285,9 +302,9 @@ fn valid(wire: &'static str) -> Canned {
 
 #[test]
 fn client_refuses_the_answer_to_another_request() {
-    let client = Client::new(valid("state_fresh"));
+    let client = Client::new(valid("state_spent"));
     assert!(matches!(
-        block_on(client.check(ADA, &id(1))),
+        block_on(client.check(ADA, &id(1), false)),
         Err(StoreError::BadAnswer(_))
     ));
 }
