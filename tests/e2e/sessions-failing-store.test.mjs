@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import { startStack, request, signIn, REPO } from '../support/stack.mjs';
 import { expectOk, expectError } from '../support/expect.mjs';
-import { reauth, me, logout, listSessions, endSession, endAll, signedIn } from '../support/sessions.mjs';
+import { bearer, reauth, me, logout, listSessions, endSession, endAll, signedIn } from '../support/sessions.mjs';
 
 const T = { timeout: 120_000 };
 
@@ -20,6 +20,7 @@ before(async () => {
     main: path.join(REPO, 'tests', 'support', 'flaky-store-entry.mjs'),
     sessionsClass: 'FlakyStore',
     sessions: true,
+    backendWorker: true,
   });
 });
 after(async () => {
@@ -35,6 +36,7 @@ async function storeMode(mode) {
 const everyStoreRoute = (token, otherSid) => [
   ['POST /reauth', () => reauth(stack, token)],
   ['GET /api/me', () => me(stack, token)],
+  ['GET /api/whoami (forwarded to the backend)', () => request(stack, 'GET', '/api/whoami', { headers: bearer(token) })],
   ['GET /auth/sessions', () => listSessions(stack, token)],
   ['DELETE /auth/sessions/{id}', () => endSession(stack, token, otherSid)],
   ['DELETE /auth/sessions', () => endAll(stack, token)],
@@ -73,6 +75,7 @@ for (const mode of ['throw', 'hang']) {
       // Nothing the client holds was lost: the same tokens, the same sessions.
       expectOk(await reauth(stack, s.token));
       expectOk(await me(stack, s.token));
+      expectOk(await request(stack, 'GET', '/api/whoami', { headers: bearer(s.token) }));
       const list = await listSessions(stack, s.token);
       expectOk(list);
       assert.deepEqual(list.body.sessions.map((x) => x.id).sort(), [s.sid, other.sid].sort());
