@@ -4,8 +4,9 @@
 
 import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
+import { after, before } from 'node:test';
 import { chromium } from 'playwright-core';
-import { REPO } from '../support/stack.mjs';
+import { REPO, startStack } from '../support/stack.mjs';
 
 // CHROME_BIN, used as it is: scripts/test.sh sets it (scripts/find-chrome.sh).
 export const CHROMIUM = process.env.CHROME_BIN || '/usr/bin/chromium';
@@ -21,6 +22,26 @@ export const CHROMIUM_ARGS = [
   '--disable-component-update',
   '--disable-sync',
 ];
+
+/**
+ * One stack (`startStack(stackOptions)`) and one browser for the whole
+ * file, started before its tests and stopped after them: read them as
+ * `run.stack` and `run.browser` once the tests run. `skip`: neither starts
+ * (the file's tests are skipped for the same reason).
+ */
+export function stackAndBrowser(stackOptions = {}, { skip = false } = {}) {
+  const run = { stack: undefined, browser: undefined };
+  before(async () => {
+    if (skip) return;
+    run.stack = await startStack(stackOptions);
+    run.browser = await launch();
+  });
+  after(async () => {
+    await run.browser?.close();
+    await run.stack?.stop();
+  });
+  return run;
+}
 
 export function launch() {
   if (!existsSync(CHROMIUM)) {
@@ -68,6 +89,23 @@ export async function clickSignIn(page) {
   const popup = page.waitForEvent('popup', { timeout: 15_000 });
   await page.getByRole('button', SIGN_IN).click();
   return popup;
+}
+
+/**
+ * Signs in from `${baseUrl}/#/private`: the login page, its button, the
+ * provider's popup, back on the private page; then waits for each of
+ * `waitFor` (a selector, or `[selector, text]` for one showing that text).
+ */
+export async function signInFromPrivate(page, baseUrl, { waitFor = [] } = {}) {
+  await page.goto(`${baseUrl}/#/private`);
+  await readyLoginPage(page);
+  await clickSignIn(page);
+  await page.waitForURL(/#\/private$/, { timeout: 30_000 });
+  for (const what of waitFor) {
+    const [selector, text] = Array.isArray(what) ? what : [what];
+    const found = page.locator(selector);
+    await (text === undefined ? found : found.filter({ hasText: text })).waitFor();
+  }
 }
 
 export async function screenshot(page, name) {

@@ -9,12 +9,12 @@
 //   bash scripts/build-worker.sh && bash scripts/build-frontend.sh
 //   node --test --test-concurrency=1 tests/browser/notes.test.mjs
 
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { REPO, startStack } from '../support/stack.mjs';
-import { SCREENSHOTS, clickSignIn, launch, newContext, readyLoginPage, screenshot } from './browser.mjs';
+import { REPO } from '../support/stack.mjs';
+import { SCREENSHOTS, newContext, screenshot, signInFromPrivate, stackAndBrowser } from './browser.mjs';
 
 const EMAIL = 'ada@example.com';
 const T = { timeout: 180_000 };
@@ -26,27 +26,10 @@ const PHONE_UA =
 const STATELESS_RUN = process.env.EDGE_LOGIN_SESSIONS === 'off';
 const WITH_STORE = STATELESS_RUN ? { skip: 'EDGE_LOGIN_SESSIONS=off: no session store in this run' } : {};
 
-let stack;
-let browser;
+const run = stackAndBrowser({ backend: true }, { skip: STATELESS_RUN });
 
-before(async () => {
-  if (STATELESS_RUN) return;
-  stack = await startStack({ backend: true });
-  browser = await launch();
-});
-
-after(async () => {
-  await browser?.close();
-  await stack?.stop();
-});
-
-async function signInOn(page) {
-  await page.goto(`${stack.baseUrl}/#/private`);
-  await readyLoginPage(page);
-  await clickSignIn(page);
-  await page.waitForURL(/#\/private$/, { timeout: 30_000 });
-  await page.locator('[data-test-user-email]').filter({ hasText: EMAIL }).waitFor();
-  await page.locator('[data-test-notes-card] form').waitFor();
+function signInOn(page) {
+  return signInFromPrivate(page, run.stack.baseUrl, { waitFor: [['[data-test-user-email]', EMAIL], '[data-test-notes-card] form'] });
 }
 
 function notes(page) {
@@ -62,18 +45,18 @@ async function add(page, text) {
 
 /** The requests the backend got for `method` /api/notes… (its own record). */
 async function backendGot(method) {
-  const { requests } = await stack.api.received();
+  const { requests } = await run.stack.api.received();
   return requests.filter((r) => r.method === method && r.path.startsWith('/api/notes'));
 }
 
 describe('"Your notes" on two devices, through the Worker to the app’s backend', WITH_STORE, () => {
   it('both devices use the notes; "Sign out everywhere" on one; the other’s next notes call lands on the sign-in page', T, async () => {
-    const config = await (await fetch(`${stack.baseUrl}/auth/config`)).json();
+    const config = await (await fetch(`${run.stack.baseUrl}/auth/config`)).json();
     assert.equal(config.backend, true, 'the Worker under test forwards to a backend: /auth/config says "backend": true');
     assert.equal(config.sessions, true, 'and has its session store');
 
-    const laptop = await newContext(browser, { userAgent: LAPTOP_UA });
-    const phone = await newContext(browser, { userAgent: PHONE_UA });
+    const laptop = await newContext(run.browser, { userAgent: LAPTOP_UA });
+    const phone = await newContext(run.browser, { userAgent: PHONE_UA });
     const laptopPage = await laptop.context.newPage();
     const phonePage = await phone.context.newPage();
 

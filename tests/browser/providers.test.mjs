@@ -12,7 +12,7 @@ import assert from 'node:assert/strict';
 import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { REPO, startStack } from '../support/stack.mjs';
-import { SCREENSHOTS, launch, newContext, readyLoginPage, screenshot } from './browser.mjs';
+import { SCREENSHOTS, newContext, readyLoginPage, screenshot, stackAndBrowser } from './browser.mjs';
 
 const T = { timeout: 120_000 };
 
@@ -21,18 +21,7 @@ const T = { timeout: 120_000 };
 const GITHUB = { name: 'github-oauth2', label: 'GitHub', client_id: 'Iv1.0123456789abcdef', authorization_endpoint: 'http://127.0.0.1:9/login/oauth/authorize', scope: 'read:user user:email' };
 const OIDC = { name: 'oidc', label: 'Contoso', client_id: 'contoso-client', authorization_endpoint: 'http://127.0.0.1:9/contoso/oauth2/v2.0/authorize', scope: 'openid email profile' };
 
-let stack;
-let browser;
-
-before(async () => {
-  stack = await startStack();
-  browser = await launch();
-});
-
-after(async () => {
-  await browser?.close();
-  await stack?.stop();
-});
+const run = stackAndBrowser();
 
 /**
  * The Worker's own /auth/config, with GitHub and the OIDC provider added
@@ -70,7 +59,7 @@ async function offerThreeProviders(page) {
 
 describe('the sign-in page with Google, GitHub and an OIDC provider', () => {
   it('one button per provider, in /auth/config’s order; GitHub’s and the OIDC provider’s open their own windows', T, async () => {
-    const { context, problems } = await newContext(browser);
+    const { context, problems } = await newContext(run.browser);
     const authorize = [];
     await context.route(
       (url) => url.host === '127.0.0.1:9',
@@ -81,7 +70,7 @@ describe('the sign-in page with Google, GitHub and an OIDC provider', () => {
     );
     const page = await context.newPage();
     const starts = await offerThreeProviders(page);
-    await page.goto(`${stack.baseUrl}/#/login`);
+    await page.goto(`${run.stack.baseUrl}/#/login`);
     await readyLoginPage(page);
 
     const names = await page.locator('[data-test-sign-in]').evaluateAll((els) => els.map((b) => [b.dataset.testSignIn, b.innerText.trim()]));
@@ -118,7 +107,7 @@ describe('the sign-in page with Google, GitHub and an OIDC provider', () => {
       const q = sent.searchParams;
       assert.equal(q.get('client_id'), provider.client_id);
       assert.equal(q.get('state'), `state-for-${provider.name}`);
-      assert.equal(q.get('redirect_uri'), `${stack.baseUrl}/torii/redirect.html`);
+      assert.equal(q.get('redirect_uri'), `${run.stack.baseUrl}/torii/redirect.html`);
       assert.equal(q.get('code_challenge_method'), 'S256');
       assert.equal(q.get('scope'), provider.scope);
       await popup.close();
@@ -167,7 +156,7 @@ describe('signing in with GitHub, then with the OIDC provider, in a real browser
       [['google-oauth2', 'Google'], ['github-oauth2', 'GitHub'], ['oidc', 'Corp Directory']],
       'the Worker under test offers all three',
     );
-    const { context, problems } = await newContext(browser);
+    const { context, problems } = await newContext(run.browser);
     const page = await context.newPage();
     const logins = [];
     page.on('request', (r) => {

@@ -13,7 +13,7 @@ import assert from 'node:assert/strict';
 import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { REPO, request, startStack } from '../support/stack.mjs';
-import { SCREENSHOTS, clickSignIn, launch, newContext, readyLoginPage, screenshot } from './browser.mjs';
+import { SCREENSHOTS, newContext, readyLoginPage, screenshot, signInFromPrivate, stackAndBrowser } from './browser.mjs';
 
 const EMAIL = 'ada@example.com';
 const T = { timeout: 180_000 };
@@ -24,27 +24,11 @@ const LAPTOP_UA =
 const PHONE_UA =
   'Mozilla/5.0 (iPhone; CPU iPhone OS 18_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/18.5 Mobile/15E148 Safari/604.1';
 
-let stack;
-let browser;
-
-before(async () => {
-  stack = await startStack();
-  browser = await launch();
-});
-
-after(async () => {
-  await browser?.close();
-  await stack?.stop();
-});
+const run = stackAndBrowser();
 
 /** Signs in from the private page through the popup; waits for the card. */
-async function signInOn(page) {
-  await page.goto(`${stack.baseUrl}/#/private`);
-  await readyLoginPage(page);
-  await clickSignIn(page);
-  await page.waitForURL(/#\/private$/, { timeout: 30_000 });
-  await page.locator('[data-test-user-email]').filter({ hasText: EMAIL }).waitFor();
-  await page.locator('[data-test-session-list]').waitFor();
+function signInOn(page) {
+  return signInFromPrivate(page, run.stack.baseUrl, { waitFor: [['[data-test-user-email]', EMAIL], '[data-test-session-list]'] });
 }
 
 async function storedToken(page) {
@@ -89,12 +73,12 @@ async function recordAnswers(page, method, pathname) {
 
 /** Fails at once, saying why, against a Worker without its session store. */
 async function requireSessionStore() {
-  const config = await request(stack, 'GET', '/auth/config');
+  const config = await request(run.stack, 'GET', '/auth/config');
   assert.equal(config.body?.sessions, true, 'the Worker under test has its session store (SESSIONS): /auth/config says "sessions": true');
 }
 
 function reauth(token) {
-  return request(stack, 'POST', '/reauth', { json: { auth_token: token } });
+  return request(run.stack, 'POST', '/reauth', { json: { auth_token: token } });
 }
 
 // EDGE_LOGIN_SESSIONS=off runs every stack stateless (tests/support/stack.mjs):
@@ -106,8 +90,8 @@ describe('"Where you’re signed in" with two devices', WITH_STORE, () => {
   it('the laptop sees both sessions, ends the phone’s, the phone is signed out; "Sign out everywhere" ends the laptop’s too', T, async () => {
     await requireSessionStore();
 
-    const laptop = await newContext(browser, { userAgent: LAPTOP_UA });
-    const phone = await newContext(browser, { userAgent: PHONE_UA });
+    const laptop = await newContext(run.browser, { userAgent: LAPTOP_UA });
+    const phone = await newContext(run.browser, { userAgent: PHONE_UA });
     const laptopPage = await laptop.context.newPage();
     const phonePage = await phone.context.newPage();
 
@@ -202,7 +186,7 @@ describe('"Where you’re signed in" with two devices', WITH_STORE, () => {
 
   it('"Sign out" ends the session on the server (POST /logout), not only in this browser', T, async () => {
     await requireSessionStore();
-    const { context, problems } = await newContext(browser);
+    const { context, problems } = await newContext(run.browser);
     const page = await context.newPage();
     await signInOn(page);
     const token = await storedToken(page);
@@ -236,7 +220,7 @@ describe('without a session store (the stateless Worker)', () => {
     const config = await request(stateless, 'GET', '/auth/config');
     assert.equal(config.body?.sessions, false, 'this Worker says it has no session store');
 
-    const { context, problems } = await newContext(browser);
+    const { context, problems } = await newContext(run.browser);
     const page = await context.newPage();
     const logouts = [];
     const listed = [];
@@ -245,11 +229,7 @@ describe('without a session store (the stateless Worker)', () => {
       if (p === '/logout') logouts.push(r);
       if (p.startsWith('/auth/sessions')) listed.push(r);
     });
-    await page.goto(`${stateless.baseUrl}/#/private`);
-    await readyLoginPage(page);
-    await clickSignIn(page);
-    await page.waitForURL(/#\/private$/, { timeout: 30_000 });
-    await page.locator('[data-test-api-ok]').filter({ hasText: EMAIL }).waitFor();
+    await signInFromPrivate(page, stateless.baseUrl, { waitFor: [['[data-test-api-ok]', EMAIL]] });
     assert.equal(await page.locator('[data-test-sessions-card]').count(), 0, 'no "Where you’re signed in"');
 
     await page.getByRole('button', { name: 'Sign out', exact: true }).click();

@@ -5,29 +5,18 @@
 //   bash scripts/build-worker.sh && npm --prefix frontend run build
 //   node --test --test-concurrency=1 tests/browser/
 
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { REPO, startStack } from '../support/stack.mjs';
+import { REPO } from '../support/stack.mjs';
 import { s256 } from '../mock-oidc/server.mjs';
-import { SECURITY_HEADERS, clickSignIn, launch, newContext, readyLoginPage, screenshot } from './browser.mjs';
+import { SECURITY_HEADERS, clickSignIn, newContext, readyLoginPage, screenshot, stackAndBrowser } from './browser.mjs';
 
 const EMAIL = 'ada@example.com';
 const T = { timeout: 120_000 };
 
-let stack;
-let browser;
-
-before(async () => {
-  stack = await startStack();
-  browser = await launch();
-});
-
-after(async () => {
-  await browser?.close();
-  await stack?.stop();
-});
+const run = stackAndBrowser();
 
 function expectSecurityHeaders(headers, what) {
   for (const name of SECURITY_HEADERS) assert.ok(headers[name], `${what}: ${name} is missing`);
@@ -39,19 +28,19 @@ function expectSecurityHeaders(headers, what) {
 
 describe('signing in with Google in a real browser', () => {
   it('private → login → Google popup → private page with /api/me → reload restores via /reauth → sign out', T, async () => {
-    const { context, problems } = await newContext(browser);
+    const { context, problems } = await newContext(run.browser);
     const page = await context.newPage();
     const reauths = [];
     page.on('request', (r) => {
       if (r.method() === 'POST' && new URL(r.url()).pathname === '/reauth') reauths.push(r);
     });
 
-    const doc = await page.goto(`${stack.baseUrl}/#/private`);
+    const doc = await page.goto(`${run.stack.baseUrl}/#/private`);
     expectSecurityHeaders(doc.headers(), 'index.html');
     await readyLoginPage(page);
     await screenshot(page, '01-login');
 
-    const authorizeBefore = stack.mock.seenAuthorize.length;
+    const authorizeBefore = run.stack.mock.seenAuthorize.length;
     const popup = await clickSignIn(page);
     await page.waitForURL(/#\/private$/, { timeout: 30_000 });
     await page.locator('[data-test-user-email]').filter({ hasText: EMAIL }).waitFor();
@@ -72,13 +61,13 @@ describe('signing in with Google in a real browser', () => {
 
     // The popup went to the stand-in with the server's state and a PKCE
     // challenge, and the Worker's code exchange proved the verifier.
-    const authorize = stack.mock.seenAuthorize.slice(authorizeBefore);
+    const authorize = run.stack.mock.seenAuthorize.slice(authorizeBefore);
     assert.equal(authorize.length, 1, 'one trip to the authorize endpoint');
     const q = authorize[0].query;
-    assert.equal(q.redirect_uri, `${stack.baseUrl}/torii/redirect.html`);
+    assert.equal(q.redirect_uri, `${run.stack.baseUrl}/torii/redirect.html`);
     assert.equal(q.code_challenge_method, 'S256');
     assert.ok(q.state && q.code_challenge, 'state and code_challenge sent');
-    const exchange = stack.mock.seen.find((s) => s.code === authorize[0].code);
+    const exchange = run.stack.mock.seen.find((s) => s.code === authorize[0].code);
     assert.ok(exchange, 'the Worker exchanged the code');
     assert.equal(s256(exchange.params.code_verifier), q.code_challenge, 'the verifier matches the challenge');
 
@@ -99,7 +88,7 @@ describe('signing in with Google in a real browser', () => {
     await screenshot(page, '03-signed-out');
     const stored = await page.evaluate(() => localStorage.getItem('ember_simple_auth-session'));
     assert.doesNotMatch(stored ?? '', /auth_token/, 'the token is gone from localStorage');
-    await page.goto(`${stack.baseUrl}/#/private`);
+    await page.goto(`${run.stack.baseUrl}/#/private`);
     await readyLoginPage(page);
 
     assert.deepEqual(problems, [], 'no CSP violations or page errors');
@@ -107,12 +96,12 @@ describe('signing in with Google in a real browser', () => {
   });
 
   it('the stand-in refuses the code: the login page says so, and the button works again', T, async () => {
-    const { context, problems } = await newContext(browser);
+    const { context, problems } = await newContext(run.browser);
     const page = await context.newPage();
-    await page.goto(`${stack.baseUrl}/#/login`);
+    await page.goto(`${run.stack.baseUrl}/#/login`);
     await readyLoginPage(page);
 
-    stack.mock.nextToken = { status: 400, body: { error: 'invalid_grant', error_description: 'Bad Request' } };
+    run.stack.mock.nextToken = { status: 400, body: { error: 'invalid_grant', error_description: 'Bad Request' } };
     await clickSignIn(page);
     const alert = page.locator('[data-test-error="invalid_grant"]');
     await alert.waitFor({ timeout: 30_000 });
@@ -129,14 +118,14 @@ describe('signing in with Google in a real browser', () => {
   });
 
   it('the user closes the popup: a message, and the button works again', T, async () => {
-    const { context, problems } = await newContext(browser);
+    const { context, problems } = await newContext(run.browser);
     // Keep the popup on a consent page of our own, so the user can close it.
     const consent = (route) =>
       route.fulfill({ contentType: 'text/html', body: '<!doctype html><title>Consent</title><h1>Choose an account</h1>' });
-    const authorizeGlob = `${stack.mock.authorizeUrl}**`;
+    const authorizeGlob = `${run.stack.mock.authorizeUrl}**`;
     await context.route(authorizeGlob, consent);
     const page = await context.newPage();
-    await page.goto(`${stack.baseUrl}/#/login`);
+    await page.goto(`${run.stack.baseUrl}/#/login`);
     await readyLoginPage(page);
 
     const popup = await clickSignIn(page);
@@ -159,13 +148,13 @@ describe('signing in with Google in a real browser', () => {
   });
 
   it('the account policy refuses the user (403): the login page says so', T, async () => {
-    const { context, problems } = await newContext(browser);
+    const { context, problems } = await newContext(run.browser);
     const page = await context.newPage();
-    await page.goto(`${stack.baseUrl}/#/login`);
+    await page.goto(`${run.stack.baseUrl}/#/login`);
     await readyLoginPage(page);
 
     // Google says the address is not verified: never allowed (CONTRACT.md "Account policy").
-    stack.mock.setUser({ email_verified: false });
+    run.stack.mock.setUser({ email_verified: false });
     try {
       const login = page.waitForResponse((r) => new URL(r.url()).pathname === '/login');
       await clickSignIn(page);
@@ -176,7 +165,7 @@ describe('signing in with Google in a real browser', () => {
       await readyLoginPage(page);
       await screenshot(page, '06-error-access-denied');
     } finally {
-      stack.mock.setUser({ email_verified: true });
+      run.stack.mock.setUser({ email_verified: true });
     }
 
     assert.deepEqual(problems, []);

@@ -12,10 +12,9 @@
 //   bash scripts/build-worker.sh && bash scripts/build-frontend.sh
 //   node --test --test-concurrency=1 tests/browser/signout.test.mjs
 
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { startStack } from '../support/stack.mjs';
-import { clickSignIn, launch, newContext, readyLoginPage, screenshot } from './browser.mjs';
+import { newContext, readyLoginPage, screenshot, signInFromPrivate, stackAndBrowser } from './browser.mjs';
 
 const EMAIL = 'ada@example.com';
 const T = { timeout: 180_000 };
@@ -76,25 +75,10 @@ function watch({ email, selectors, graceMs }) {
   setInterval(check, 50);
 }
 
-let stack;
-let browser;
+const run = stackAndBrowser();
 
-before(async () => {
-  stack = await startStack();
-  browser = await launch();
-});
-
-after(async () => {
-  await browser?.close();
-  await stack?.stop();
-});
-
-async function signIn(page) {
-  await page.goto(`${stack.baseUrl}/#/private`);
-  await readyLoginPage(page);
-  await clickSignIn(page);
-  await page.waitForURL(/#\/private$/, { timeout: 30_000 });
-  await page.locator('[data-test-api-ok]').filter({ hasText: EMAIL }).waitFor();
+function signIn(page) {
+  return signInFromPrivate(page, run.stack.baseUrl, { waitFor: [['[data-test-api-ok]', EMAIL]] });
 }
 
 async function violations(page) {
@@ -152,7 +136,7 @@ describe('"Sign out" leaves nothing on screen', () => {
     ['the server gets /logout late', false],
   ]) {
     it(`${label}: the private page opened meanwhile shows nothing, then or after`, T, async () => {
-      const { context, problems } = await newContext(browser);
+      const { context, problems } = await newContext(run.browser);
       await context.addInitScript(watch, { email: EMAIL, selectors: PRIVATE, graceMs: RENDER_GRACE_MS });
       const page = await context.newPage();
       await signIn(page);
