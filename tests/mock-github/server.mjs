@@ -27,7 +27,7 @@
 
 import http from 'node:http';
 import { createHash, randomBytes } from 'node:crypto';
-import { fileURLToPath } from 'node:url';
+import { listen, runIfScript, stopOnSignals, trackSockets } from '../support/listen.mjs';
 
 export const DEFAULT_GITHUB_CLIENT_ID = 'Iv1.edgelogintest0001';
 export const DEFAULT_GITHUB_CLIENT_SECRET = 'edge-login-github-test-secret';
@@ -79,7 +79,6 @@ export async function startMockGitHub(opts = {}) {
   const log = opts.log ? (...a) => console.error('[mock-github]', ...a) : () => {};
   const codes = new Map();
   const tokens = new Map();
-  const sockets = new Set();
 
   const mock = {
     clientId: opts.clientId ?? DEFAULT_GITHUB_CLIENT_ID,
@@ -219,17 +218,8 @@ export async function startMockGitHub(opts = {}) {
       if (!res.headersSent) send(res, 500, { message: String(e) });
     }
   });
-  server.on('connection', (s) => {
-    sockets.add(s);
-    s.on('close', () => sockets.delete(s));
-  });
-  await new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(opts.port ?? 0, host, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
+  const sockets = trackSockets(server);
+  await listen(server, opts.port ?? 0, host);
   mock.port = server.address().port;
   mock.url = `http://${host}:${mock.port}`;
   mock.authorizeUrl = `${mock.url}/login/oauth/authorize`;
@@ -272,17 +262,7 @@ async function main() {
     ['test user', `${mock.user.login} <${mock.emails.find((e) => e.primary).email}> (id ${mock.user.id})`],
   ])
     console.log(`  ${k.padEnd(18)} ${v}`);
-  const shutdown = async () => {
-    await mock.stop();
-    process.exit(0);
-  };
-  process.on('SIGINT', shutdown);
-  process.on('SIGTERM', shutdown);
+  stopOnSignals(mock);
 }
 
-if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
-  main().catch((e) => {
-    console.error(e);
-    process.exit(1);
-  });
-}
+runIfScript(import.meta.url, main);

@@ -20,7 +20,7 @@
 //      OIDC_CLIENT_ID, OIDC_CLIENT_SECRET)
 
 import { createHmac, generateKeyPairSync, randomBytes, sign } from 'node:crypto';
-import { fileURLToPath } from 'node:url';
+import { runIfScript, stopOnSignals } from '../support/listen.mjs';
 import { startMockGoogle } from './server.mjs';
 
 export const DEFAULT_OIDC_CLIENT_ID = 'edge-login-oidc-test';
@@ -168,17 +168,7 @@ async function main() {
     ['test user', `${mock.user.name} <${mock.user.email}> (sub ${mock.user.sub})`],
   ])
     console.log(`  ${k.padEnd(14)} ${v}`);
-  const shutdown = async () => {
-    await mock.stop();
-    process.exit(0);
-  };
-  process.on('SIGINT', shutdown);
-  process.on('SIGTERM', shutdown);
+  stopOnSignals(mock);
 }
 
-if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
-  main().catch((e) => {
-    console.error(e);
-    process.exit(1);
-  });
-}
+runIfScript(import.meta.url, main);

@@ -54,7 +54,7 @@ import http from 'node:http';
 import { Readable } from 'node:stream';
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { deflateSync, gzipSync } from 'node:zlib';
-import { fileURLToPath } from 'node:url';
+import { listen, runIfScript, trackSockets } from '../support/listen.mjs';
 import { OAuth2Issuer, OAuth2Service, Events } from 'oauth2-mock-server';
 
 export const DEFAULT_CLIENT_ID = 'edge-login-test.apps.googleusercontent.com';
@@ -326,7 +326,6 @@ export async function startMockGoogle(opts = {}) {
 
   const codes = new Map(); // code -> record
   const accessTokens = new Map(); // access_token -> { user, clientId, expiresAt }
-  const sockets = new Set();
 
   const mock = {
     clientId,
@@ -703,18 +702,8 @@ export async function startMockGoogle(opts = {}) {
       else res.destroy();
     });
   });
-  server.on('connection', (s) => {
-    sockets.add(s);
-    s.on('close', () => sockets.delete(s));
-  });
-
-  await new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(opts.port ?? 0, host, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
+  const sockets = trackSockets(server);
+  await listen(server, opts.port ?? 0, host);
   const port = server.address().port;
   const urlHost = opts.urlHost ?? host;
   const hostForUrl = urlHost.includes(':') && !urlHost.startsWith('[') ? `[${urlHost}]` : urlHost;
@@ -738,14 +727,7 @@ export async function startMockGoogle(opts = {}) {
       server.closeAllConnections?.();
       for (const s of sockets) s.destroy();
     });
-  mock.comeBack = () =>
-    new Promise((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(port, host, () => {
-        server.off('error', reject);
-        resolve();
-      });
-    });
+  mock.comeBack = () => listen(server, port, host);
 
   let stopped;
   function stop() {
@@ -839,9 +821,4 @@ async function main() {
   process.on('SIGTERM', () => shutdown('SIGTERM'));
 }
 
-if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
-  main().catch((e) => {
-    console.error(e);
-    process.exit(1);
-  });
-}
+runIfScript(import.meta.url, main);
