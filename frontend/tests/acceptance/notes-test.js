@@ -2,6 +2,7 @@ import { module, test } from 'qunit';
 import { visit, currentURL, click, fillIn, settled, waitFor, waitUntil } from '@ember/test-helpers';
 import { setupApplicationTest } from 'frontend/tests/helpers';
 import { USER } from 'frontend/tests/helpers/fake-api';
+import { session, signIn } from 'frontend/tests/helpers/sign-in';
 import { signedOutMessage } from 'frontend/lib/messages';
 
 // CONTRACT.md "The app's backend" from the browser's side: the "Your notes"
@@ -11,16 +12,6 @@ import { signedOutMessage } from 'frontend/lib/messages';
 // data stays on screen, whatever the network's timing.
 
 const SIGNED_OUT = signedOutMessage({ code: 'session_ended' });
-
-async function signIn() {
-  await visit('/login');
-  await click('[data-test-sign-in]');
-  await settled();
-}
-
-function session(owner) {
-  return owner.lookup('service:session');
-}
 
 function notes() {
   return [...document.querySelectorAll('[data-test-note-text]')].map((n) => n.textContent.trim());

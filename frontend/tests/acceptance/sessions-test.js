@@ -2,6 +2,7 @@ import { module, test } from 'qunit';
 import { visit, currentURL, click, settled } from '@ember/test-helpers';
 import { setupApplicationTest } from 'frontend/tests/helpers';
 import { USER, NOW } from 'frontend/tests/helpers/fake-api';
+import { session, signIn } from 'frontend/tests/helpers/sign-in';
 import { signedOutMessage } from 'frontend/lib/messages';
 import { NOTICE_KEY } from 'frontend/services/session';
 
@@ -11,16 +12,6 @@ import { NOTICE_KEY } from 'frontend/services/session';
 // check it (503 store_unavailable).
 
 const SIGNED_OUT = signedOutMessage({ code: 'session_ended' });
-
-async function signIn() {
-  await visit('/login');
-  await click('[data-test-sign-in]');
-  await settled();
-}
-
-function session(owner) {
-  return owner.lookup('service:session');
-}
 
 module('Acceptance | where you’re signed in', function (hooks) {
   setupApplicationTest(hooks);

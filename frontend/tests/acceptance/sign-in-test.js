@@ -2,12 +2,7 @@ import { module, test } from 'qunit';
 import { visit, currentURL, click, settled, waitFor } from '@ember/test-helpers';
 import { setupApplicationTest } from 'frontend/tests/helpers';
 import { USER } from 'frontend/tests/helpers/fake-api';
-
-async function signIn() {
-  await visit('/login');
-  await click('[data-test-sign-in]');
-  await settled();
-}
+import { signIn } from 'frontend/tests/helpers/sign-in';
 
 module('Acceptance | sign in', function (hooks) {
   setupApplicationTest(hooks);
