@@ -7,7 +7,11 @@
 #      127.0.0.1:9400
 #   4. starts the stand-in (tests/mock-oidc/server.mjs) when .dev.vars points
 #      the GOOGLE_*_URL at loopback; with real Google credentials and no URL
-#      overrides in .dev.vars, Google itself is used
+#      overrides in .dev.vars, Google itself is used. Likewise the GitHub
+#      stand-in (tests/mock-github/server.mjs, 127.0.0.1:9401) when
+#      GITHUB_AUTH_URL is on loopback, and the OpenID Connect stand-in
+#      (tests/mock-oidc/issuer.mjs, 127.0.0.1:9402) when OIDC_ISSUER is: the
+#      sign-in page then offers all three providers
 #   5. starts the app's backend example (examples/flask-api, the notes API, with
 #      the project venv's Python) on 127.0.0.1:5001 when .dev.vars points
 #      BACKEND_URL there; a .dev.vars without ASSERTION_KEY gets a new dev key
@@ -23,6 +27,8 @@ say() { printf '==> %s\n' "$*" >&2; }
 
 PORT="${PORT:-8787}"
 MOCK_DEFAULT_PORT=9400
+GITHUB_MOCK_PORT=9401
+ISSUER_MOCK_PORT=9402
 API_DEFAULT_PORT=5001
 
 # ---------------------------------------------------------------- processes
@@ -107,6 +113,26 @@ else
   say "using the existing .dev.vars"
 fi
 
+# The other providers' stand-ins, added once to a .dev.vars this script made
+# (a hand-made one is left as it is).
+if grep -q '^# Local development only; created by scripts/dev.sh' .dev.vars \
+  && ! grep -qE '^[[:space:]]*(GITHUB_CLIENT_ID|OIDC_ISSUER)[[:space:]]*=' .dev.vars; then
+  say "adding the GitHub and OpenID Connect stand-ins to .dev.vars"
+  cat >> .dev.vars <<EOF
+# GitHub and one OpenID Connect provider, each on its loopback stand-in. For
+# the real ones, see the README (a GitHub OAuth App; an Entra ID app registration).
+GITHUB_CLIENT_ID="Iv1.edgelogindev0001"
+GITHUB_CLIENT_SECRET="dev-github-$(node -e 'process.stdout.write(require("crypto").randomBytes(12).toString("hex"))')"
+GITHUB_AUTH_URL="http://127.0.0.1:$GITHUB_MOCK_PORT/login/oauth/authorize"
+GITHUB_TOKEN_URL="http://127.0.0.1:$GITHUB_MOCK_PORT/login/oauth/access_token"
+GITHUB_API_URL="http://127.0.0.1:$GITHUB_MOCK_PORT/api"
+OIDC_ISSUER="http://127.0.0.1:$ISSUER_MOCK_PORT/tenant/v2.0"
+OIDC_CLIENT_ID="edge-login-dev-oidc"
+OIDC_CLIENT_SECRET="dev-oidc-$(node -e 'process.stdout.write(require("crypto").randomBytes(12).toString("hex"))')"
+OIDC_NAME="Corp Directory"
+EOF
+fi
+
 # The app's backend (examples/flask-api): a .dev.vars from before it gets a
 # dev signing key and BACKEND_URL too. The key is on one line, its line
 # breaks written as \n (the Worker reads both forms).
@@ -180,6 +206,37 @@ else
   else
     say "GOOGLE_*_URL in .dev.vars point away from loopback: not starting the stand-in"
   fi
+fi
+
+# Waits until a stand-in answers `url`, or says so and stops.
+wait_for() {
+  local url="$1" what="$2"
+  for _ in $(seq 1 50); do
+    if curl -sS -o /dev/null "$url" 2>/dev/null; then return 0; fi
+    if ! kill -0 "${pids[-1]}" 2>/dev/null; then
+      say "the $what stand-in did not start (is its port busy?)"
+      exit 1
+    fi
+    sleep 0.2
+  done
+}
+
+github_auth_url=$(devvar GITHUB_AUTH_URL)
+if [[ "$github_auth_url" =~ ^http://127\.0\.0\.1:([0-9]+)/ ]]; then
+  port="${BASH_REMATCH[1]}"
+  say "starting the GitHub stand-in on 127.0.0.1:$port (tests/mock-github/server.mjs)"
+  GITHUB_CLIENT_ID="$(devvar GITHUB_CLIENT_ID)" GITHUB_CLIENT_SECRET="$(devvar GITHUB_CLIENT_SECRET)" \
+    start_group node tests/mock-github/server.mjs --port "$port"
+  wait_for "http://127.0.0.1:$port/api/user" "GitHub"
+fi
+
+oidc_issuer=$(devvar OIDC_ISSUER)
+if [[ "$oidc_issuer" =~ ^http://127\.0\.0\.1:([0-9]+)/tenant/v2\.0$ ]]; then
+  port="${BASH_REMATCH[1]}"
+  say "starting the OpenID Connect stand-in on 127.0.0.1:$port (tests/mock-oidc/issuer.mjs)"
+  OIDC_CLIENT_ID="$(devvar OIDC_CLIENT_ID)" OIDC_CLIENT_SECRET="$(devvar OIDC_CLIENT_SECRET)" \
+    start_group node tests/mock-oidc/issuer.mjs --port "$port"
+  wait_for "$oidc_issuer/.well-known/openid-configuration" "OpenID Connect"
 fi
 
 # ---------------------------------------------------------------- 5. the app's backend

@@ -1,7 +1,7 @@
 //! The top-level fields of one JSON object, picked by name and told apart as
-//! absent, `null`, a string, a boolean, or anything else: what the request bodies, a
-//! token's `user_info` and the userinfo's `sub` are checked for. Not through
-//! `serde_json::Value`, whose parser and map cost 3 KB of gzipped wasm that
+//! absent, `null`, a string, a boolean, a whole number, or anything else:
+//! what the request bodies, a token's `user_info` and the providers' answers
+//! are checked for. Not through `serde_json::Value`, whose parser and map cost 3 KB of gzipped wasm that
 //! nothing else needs.
 //! Uses nothing of this crate.
 
@@ -16,7 +16,9 @@ pub enum Field {
     Text(String),
     /// `true` or `false`.
     Bool(bool),
-    /// A number, array or object.
+    /// A whole number from 0 to 2^64 - 1 (GitHub's user `id`).
+    Unsigned(u64),
+    /// Any other number, an array or an object.
     Other,
 }
 
@@ -107,12 +109,12 @@ impl<'de> Visitor<'de> for FieldVisitor {
         Ok(Field::Bool(v))
     }
 
-    fn visit_i64<E: de::Error>(self, _: i64) -> Result<Field, E> {
-        Ok(Field::Other)
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<Field, E> {
+        Ok(u64::try_from(v).map_or(Field::Other, Field::Unsigned))
     }
 
-    fn visit_u64<E: de::Error>(self, _: u64) -> Result<Field, E> {
-        Ok(Field::Other)
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<Field, E> {
+        Ok(Field::Unsigned(v))
     }
 
     fn visit_f64<E: de::Error>(self, _: f64) -> Result<Field, E> {

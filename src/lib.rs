@@ -4,8 +4,9 @@
 //! `token` (itsdangerous signing), `config` (bindings), `http` (plain
 //! request/response types, body checks, the one error → HTTP mapping),
 //! `auth` (session tokens, the sign-in cookie, account policy, redirect rule),
-//! `oidc` (the provider: code exchange, id_token, userinfo), `backend` (the
-//! identity assertion and JWKS for the app's backend), `routes` (the
+//! `providers` (Google, GitHub, OpenID Connect: code exchange, id_token,
+//! userinfo), `backend` (the identity assertion and JWKS for the app's
+//! backend), `routes` (the
 //! route table and its handlers). All of them are plain Rust, unit-tested on
 //! the host; `edge` is the only code that touches the Workers runtime.
 
@@ -14,7 +15,7 @@ pub mod backend;
 pub mod config;
 pub mod http;
 pub mod json_object;
-pub mod oidc;
+pub mod providers;
 pub mod routes;
 pub mod store;
 pub mod token;

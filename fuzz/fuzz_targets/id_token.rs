@@ -1,4 +1,4 @@
-//! `oidc::read_id_token`, the id_token claim reader: an arbitrary string,
+//! `providers::read_id_token`, the id_token claim reader: an arbitrary string,
 //! or a JWS whose payload segment is base64url of arbitrary bytes (so that
 //! the fuzzer works on the claims JSON itself). Whatever it accepts must
 //! have our `aud` and an expected `iss`, an `exp` that is a number not
@@ -9,7 +9,7 @@
 #![no_main]
 
 use edge_login::http::error::ApiError;
-use edge_login::oidc::{read_id_token, ProviderError};
+use edge_login::providers::{read_id_token, ProviderError};
 use edge_login_fuzz::b64;
 use libfuzzer_sys::arbitrary::{self, Arbitrary};
 use libfuzzer_sys::fuzz_target;

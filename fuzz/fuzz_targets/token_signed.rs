@@ -288,7 +288,7 @@ fuzz_target!(|input: Input| {
         if let Ok(r) = &reauthed {
             assert_eq!(r.session.auth_time, auth_time);
             assert_eq!(
-                edge_login::oidc::minify_json(r.session.user_info.get()),
+                edge_login::providers::minify_json(r.session.user_info.get()),
                 *user_info
             );
         }
@@ -321,7 +321,7 @@ fuzz_target!(|input: Input| {
                 assert_eq!(again.user_info.get(), raw);
             } else {
                 // The Flask upgrade re-signs the user_info minified.
-                assert_eq!(again.user_info.get(), edge_login::oidc::minify_json(raw));
+                assert_eq!(again.user_info.get(), edge_login::providers::minify_json(raw));
             }
         } else {
             assert_eq!(renewal.token, token);

@@ -1,27 +1,42 @@
-//! Which Google accounts may sign in.
+//! Which accounts may sign in (CONTRACT.md "Account policy", and
+//! "Providers" for GitHub and OpenID Connect).
 
 use crate::auth::AuthError;
-use crate::oidc::Claims;
+use crate::providers::{Claims, Kind};
 
-/// A verified email is always required; when allow-lists are set the account
-/// must match one: its Workspace domain (`hd`, which Google vouches for),
-/// its email's domain, or its exact address.
+/// Google: a verified email is always required; when allow-lists are set
+/// the account must match one: its Workspace domain (`hd`, which Google
+/// vouches for), its email's domain, or its exact address. GitHub: its
+/// primary verified email is required (the claims have none otherwise),
+/// then the allow-lists. OpenID Connect: any account the provider
+/// authenticates, unless allow-lists are set: then its email counts only
+/// when `email_verified` is true. `hd` is Google's alone.
 pub fn check_account(
+    kind: Kind,
     claims: &Claims,
     domains: &[String],
     emails: &[String],
 ) -> Result<(), AuthError> {
-    if !claims.email_verified {
-        return Err(AuthError::AccessDenied(
+    match kind {
+        Kind::Google if !claims.email_verified => Err(AuthError::AccessDenied(
             "This Google account's email address is not verified, so it cannot sign in here.",
-        ));
+        )),
+        Kind::Google => check_allow_lists(
+            claims.email.as_deref(),
+            claims.hd.as_deref(),
+            domains,
+            emails,
+        ),
+        Kind::GitHub if !claims.email_verified => Err(AuthError::AccessDenied(
+            "This GitHub account has no primary email address that GitHub has verified, so it cannot sign in here.",
+        )),
+        Kind::GitHub | Kind::Oidc => check_allow_lists(
+            claims.email.as_deref().filter(|_| claims.email_verified),
+            None,
+            domains,
+            emails,
+        ),
     }
-    check_allow_lists(
-        claims.email.as_deref(),
-        claims.hd.as_deref(),
-        domains,
-        emails,
-    )
 }
 
 /// The allow-lists alone: at sign-in on the id_token's claims, and again on
@@ -51,7 +66,7 @@ pub fn check_allow_lists(
         Ok(())
     } else {
         Err(AuthError::AccessDenied(
-            "This Google account is not allowed to sign in here.",
+            "This account is not allowed to sign in here.",
         ))
     }
 }

@@ -3,6 +3,7 @@
 
 use crate::auth::AuthError;
 use crate::json_object::{self, Field};
+use crate::providers::{self, verified_email_of, Kind};
 use crate::token::{Keyring, TokenError};
 use serde::Deserialize;
 use serde_json::value::RawValue;
@@ -11,7 +12,7 @@ use serde_json::value::RawValue;
 pub struct Session {
     /// The userinfo JSON text, exactly as it was signed.
     pub user_info: Box<RawValue>,
-    /// When the user signed in with Google (epoch seconds).
+    /// When the user signed in with their provider (epoch seconds).
     pub auth_time: u64,
     /// Its session in the store; `None` from a stateless Worker,
     /// or a token minted outside `/login`.
@@ -23,10 +24,12 @@ pub struct Session {
 /// The parts of a token's `user_info` the Worker acts on.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Account {
-    /// The store's user: OpenID Connect's `sub`, or the `id` of Google's
-    /// older userinfo that classic Flask tokens carry.
+    /// The store's user (`user_id`).
     pub user: Option<String>,
+    /// The address the allow-lists judge: for an OpenID Connect sign-in,
+    /// only when its `email_verified` is true.
     pub email: Option<String>,
+    /// Google's Workspace domain; nobody else's `hd` counts.
     pub hd: Option<String>,
 }
 
@@ -34,27 +37,65 @@ impl Account {
     /// A `user_info` whose fields are not strings gives no account: the
     /// store then holds no session for it, and allow-lists refuse it.
     pub fn of(user_info: &RawValue) -> Account {
-        let Some(fields) =
-            json_object::fields(user_info.get().as_bytes(), ["sub", "id", "email", "hd"])
-        else {
+        let Some(fields) = json_object::fields(
+            user_info.get().as_bytes(),
+            ["provider", "sub", "id", "email", "hd"],
+        ) else {
             return Account::default();
         };
-        if fields
+        let [provider, sub, id, email, hd] = fields;
+        // Google's userinfo has no `provider`: a token without one is
+        // Google's, as every token made before other providers existed.
+        let kind = match &provider {
+            Field::Absent => Kind::Google,
+            Field::Text(name) => match Kind::from_name(name) {
+                Some(kind) if kind != Kind::Google => kind,
+                _ => return Account::default(),
+            },
+            _ => return Account::default(),
+        };
+        // `id` and `hd` are Google's; another provider's may be anything.
+        let read = match kind {
+            Kind::Google => [&sub, &id, &email, &hd].to_vec(),
+            Kind::GitHub | Kind::Oidc => [&sub, &email].to_vec(),
+        };
+        if read
             .iter()
             .any(|f| !matches!(f, Field::Absent | Field::Text(_)))
         {
             return Account::default();
         }
-        let [sub, id, email, hd] = fields.map(|f| match f {
+        let text = |f: Field| match f {
             Field::Text(s) => Some(s),
             _ => None,
-        });
+        };
+        let (sub, id, email, hd) = (text(sub), text(id), text(email), text(hd));
+        let sub = match kind {
+            Kind::Google => sub.or(id),
+            Kind::GitHub | Kind::Oidc => sub,
+        };
+        let email = match kind {
+            Kind::Oidc => email.filter(|_| {
+                verified_email_of(user_info.get()).is_some_and(|(_, verified)| verified)
+            }),
+            Kind::Google | Kind::GitHub => email,
+        };
         Account {
-            user: sub.or(id).filter(|u| !u.is_empty()),
+            user: sub
+                .filter(|u| !u.is_empty())
+                .map(|u| providers::user_id(kind, &u)),
             email,
-            hd,
+            hd: hd.filter(|_| kind == Kind::Google),
         }
     }
+}
+
+/// The store's user id of a token's `user_info`: Google's `sub` (or the
+/// `id` of its older userinfo), `github:<id>`, `oidc:<sub>`; what the
+/// backend gets as `X-Auth-Request-User`. `None`: the `user_info` names no
+/// user (no session can be its).
+pub fn user_id(user_info: &RawValue) -> Option<String> {
+    Account::of(user_info).user
 }
 
 /// What the lifetime checks need from the configuration.
@@ -64,7 +105,7 @@ pub struct Lifetimes {
     pub max_session_age: u64,
 }
 
-/// `user_info` must be minified JSON object text (see `oidc::minify_json`).
+/// `user_info` must be minified JSON object text (see `providers::minify_json`).
 /// `sid` is the session in the store, when one is bound.
 pub fn issue(
     keyring: &Keyring,
@@ -223,7 +264,7 @@ pub fn reauth(
                 sid: new_sid(),
                 ..session
             };
-            let user_info = crate::oidc::minify_json(session.user_info.get());
+            let user_info = crate::providers::minify_json(session.user_info.get());
             Ok(renewed(
                 keyring,
                 session,

@@ -2,6 +2,7 @@
 //! the PKCE verifier, kept in a short-lived signed cookie (RFC 9700 §2.1).
 
 use crate::auth::AuthError;
+use crate::providers::Kind;
 use crate::token::{Keyring, TokenError};
 use base64::engine::general_purpose::URL_SAFE_NO_PAD as B64;
 use oauth2::{PkceCodeChallenge, PkceCodeVerifier};
@@ -17,6 +18,14 @@ pub const COOKIE_MAX_AGE: u64 = 600;
 struct CookiePayload {
     state: String,
     verifier: String,
+    /// The provider `/auth/start` was asked for; a cookie without one
+    /// (made before there were others) is Google's.
+    #[serde(default = "google")]
+    provider: String,
+}
+
+fn google() -> String {
+    Kind::Google.name().to_string()
 }
 
 #[derive(Debug, Serialize)]
@@ -28,10 +37,12 @@ pub struct Started {
     pub cookie: String,
 }
 
-pub fn start(keyring: &Keyring, now: u64) -> Started {
+/// A sign-in with `provider`, bound to this browser by its cookie.
+pub fn start(keyring: &Keyring, now: u64, provider: Kind) -> Started {
     let payload = CookiePayload {
         state: random_b64(),
         verifier: random_b64(),
+        provider: provider.name().to_string(),
     };
     let challenge = PkceCodeChallenge::from_code_verifier_sha256(&PkceCodeVerifier::new(
         payload.verifier.clone(),
@@ -76,6 +87,8 @@ pub fn clear_cookie() -> String {
 pub struct Checked {
     pub state: String,
     pub pkce_verifier: String,
+    /// The provider the sign-in was started for.
+    pub provider: Kind,
     /// When the sign-in started (the cookie's signed timestamp).
     pub started_at: u64,
 }
@@ -88,13 +101,15 @@ impl Checked {
     }
 }
 
-/// The cookie must be ours, younger than ten minutes, and hold the state the
-/// body carries (compared in constant time). `state` is `None` when the body
-/// has no state string (absent, `null`, or another type).
+/// The cookie must be ours, younger than ten minutes, hold the state the
+/// body carries (compared in constant time) and be for the body's
+/// `provider`. `state` is `None` when the body has no state string (absent,
+/// `null`, or another type).
 pub fn check(
     keyring: &Keyring,
     cookie: Option<&str>,
     state: Option<&str>,
+    provider: Kind,
     now: u64,
 ) -> Result<Checked, AuthError> {
     let cookie = cookie.ok_or(AuthError::InvalidState(
@@ -119,9 +134,15 @@ pub fn check(
             "The sign-in state does not match this browser's; please start again.",
         ));
     }
+    if payload.provider != provider.name() {
+        return Err(AuthError::InvalidState(
+            "This sign-in was started with another provider; please start again.",
+        ));
+    }
     Ok(Checked {
         state: payload.state,
         pkce_verifier: payload.verifier,
+        provider,
         started_at: unsigned.timestamp,
     })
 }

@@ -5,9 +5,14 @@
 //! `SECRET_KEY` is still unset. Uses `token` only.
 
 pub mod assertion_key;
+mod providers;
 mod secret;
 
 pub use assertion_key::AssertionKey;
+pub use providers::{
+    GitHubSettings, OidcSettings, DEFAULT_GITHUB_API_URL, DEFAULT_GITHUB_AUTH_URL,
+    DEFAULT_GITHUB_TOKEN_URL, DEFAULT_OIDC_NAME,
+};
 pub use secret::Secret;
 
 pub mod endpoint;
@@ -63,6 +68,10 @@ pub struct Config {
     token_url: Setting<String>,
     userinfo_url: Setting<String>,
     issuers: Vec<String>,
+    /// `None`: GitHub is not configured (its client id or secret unset).
+    github: Option<Setting<GitHubSettings>>,
+    /// `None`: no OpenID Connect provider (one of its three bindings unset).
+    oidc: Option<Setting<OidcSettings>>,
     pub allowed_redirect_uris: Vec<String>,
     pub allowed_email_domains: Vec<String>,
     pub allowed_emails: Vec<String>,
@@ -166,6 +175,8 @@ impl Config {
                 DEFAULT_USERINFO_URL,
             ),
             issuers,
+            github: providers::github(&get),
+            oidc: providers::oidc(&get),
             allowed_redirect_uris: split_list(get("ALLOWED_REDIRECT_URIS").as_deref()),
             allowed_email_domains: split_list(get("ALLOWED_EMAIL_DOMAINS").as_deref())
                 .into_iter()
@@ -281,6 +292,22 @@ impl Config {
     }
     pub fn issuers(&self) -> &[String] {
         &self.issuers
+    }
+    /// Whether Google is offered: its client id is set (the secret is
+    /// `/login`'s to ask for, as ever).
+    pub fn google_configured(&self) -> bool {
+        self.client_id.is_ok()
+    }
+    /// `None` when GitHub is not configured; else its settings, or the
+    /// binding of it that is invalid.
+    pub fn github(&self) -> Option<Result<&GitHubSettings, ConfigError>> {
+        self.github
+            .as_ref()
+            .map(|s| s.as_ref().map_err(Clone::clone))
+    }
+    /// `None` when no OpenID Connect provider is configured.
+    pub fn oidc(&self) -> Option<Result<&OidcSettings, ConfigError>> {
+        self.oidc.as_ref().map(|s| s.as_ref().map_err(Clone::clone))
     }
 }
 

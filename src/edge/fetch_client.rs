@@ -1,10 +1,11 @@
-//! The HTTP client the `oauth2` crate and the userinfo call run on:
+//! The HTTP client every provider call runs on (the `oauth2` crate's, the
+//! userinfo, GitHub's API, discovery and keys):
 //! the runtime's `fetch` (through `web_sys`), redirects not followed, a
 //! 10 s deadline, bounded bodies.
 
 use super::js;
 use crate::http::request_body::{BodyError, BoundedBody, Next};
-use crate::oidc::MAX_UPSTREAM_BODY;
+use crate::providers::MAX_UPSTREAM_BODY;
 use futures_util::future::{select, Either};
 use oauth2::{AsyncHttpClient, HttpRequest, HttpResponse};
 use std::future::Future;

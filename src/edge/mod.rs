@@ -9,6 +9,7 @@ mod platform;
 mod session_sql;
 mod session_store;
 mod session_stub;
+mod webcrypto;
 
 use crate::config::Config;
 use crate::http::error::{ApiError, RouteError};

@@ -3,14 +3,17 @@
 use super::backend;
 use super::fetch_client::FetchClient;
 use super::session_stub::StubTransport;
+use super::webcrypto::WebCryptoVerifier;
 use crate::backend::jwk::EcPublicKey;
 use crate::backend::BackendError;
 use crate::config::{AssertionKeys, ConfigError};
 use crate::http::request_body::{self, BoundedBody, Next};
+use crate::providers::oidc::OidcCache;
 use crate::routes::{Audit, Body, BodyError, Forwarded, Forwarding, Platform};
 use sha2::{Digest, Sha256};
 use std::cell::RefCell;
 use std::collections::HashMap;
+use std::rc::Rc;
 use worker::js_sys::{self, Reflect, Uint8Array};
 use worker::wasm_bindgen::prelude::wasm_bindgen;
 use worker::wasm_bindgen::{JsCast, JsValue};
@@ -27,6 +30,7 @@ pub struct EdgePlatform<'a> {
     /// streaming: the edge answers with it.
     upstream: RefCell<Option<web_sys::Response>>,
     ctx: &'a Context,
+    oidc_cache: Rc<OidcCache>,
 }
 
 impl<'a> EdgePlatform<'a> {
@@ -41,6 +45,7 @@ impl<'a> EdgePlatform<'a> {
             backend: env.service("BACKEND").ok().map(worker::Fetcher::into_rpc),
             upstream: RefCell::new(None),
             ctx,
+            oidc_cache: OIDC_CACHE.with(Rc::clone),
         }
     }
 
@@ -72,6 +77,9 @@ async fn limit(limiter: &Limiter, key: &str) -> Result<bool, JsValue> {
 }
 
 thread_local! {
+    // The OpenID Connect provider's discovery document and keys: fetched
+    // once per isolate, as the bindings are read.
+    static OIDC_CACHE: Rc<OidcCache> = Rc::new(OidcCache::default());
     // Spent sign-in states this isolate has seen, with when they expire.
     static SPENT: RefCell<HashMap<String, u64>> = RefCell::new(HashMap::new());
 }
@@ -82,6 +90,15 @@ impl Platform for EdgePlatform<'_> {
 
     fn store(&self) -> Option<&StubTransport> {
         self.store.as_ref()
+    }
+
+    type Verifier = WebCryptoVerifier;
+    fn verifier(&self) -> &WebCryptoVerifier {
+        &WebCryptoVerifier
+    }
+
+    fn oidc_cache(&self) -> &OidcCache {
+        &self.oidc_cache
     }
 
     fn http(&self) -> &FetchClient {

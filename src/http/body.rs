@@ -46,7 +46,9 @@ fn optional_string(field: Field, wrong_type: &'static str) -> Result<Option<Stri
     match field {
         Field::Absent | Field::Null => Ok(None),
         Field::Text(s) => Ok(Some(s)),
-        Field::Bool(_) | Field::Other => Err(RequestError::InvalidRequest(wrong_type)),
+        Field::Bool(_) | Field::Unsigned(_) | Field::Other => {
+            Err(RequestError::InvalidRequest(wrong_type))
+        }
     }
 }
 
@@ -80,10 +82,11 @@ impl StateField {
 pub struct LoginBody {
     pub authorization_code: String,
     pub redirect_uri: Option<String>,
+    /// torii's provider name; whether it is one this server signs in with
+    /// is the handler's to judge (it knows the configuration).
+    pub provider: Option<String>,
     pub state: StateField,
 }
-
-pub const PROVIDER: &str = "google-oauth2";
 
 pub fn parse_login(body: &[u8]) -> Result<LoginBody, RequestError> {
     let [code, redirect_uri, provider, state] = parse_fields(
@@ -96,19 +99,15 @@ pub fn parse_login(body: &[u8]) -> Result<LoginBody, RequestError> {
     )?;
     let redirect_uri = optional_string(redirect_uri, "redirectUri must be a string.")?;
     let provider = optional_string(provider, "provider must be a string.")?;
-    if provider.is_some_and(|p| p != PROVIDER) {
-        return Err(RequestError::InvalidRequest(
-            "provider must be google-oauth2, the only one this server signs in with.",
-        ));
-    }
     let state = match state {
         Field::Absent | Field::Null => StateField::Absent,
         Field::Text(s) => StateField::Value(s),
-        Field::Bool(_) | Field::Other => StateField::NotAString,
+        Field::Bool(_) | Field::Unsigned(_) | Field::Other => StateField::NotAString,
     };
     Ok(LoginBody {
         authorization_code,
         redirect_uri,
+        provider,
         state,
     })
 }
@@ -121,7 +120,17 @@ pub fn parse_reauth(body: &[u8]) -> Result<String, RequestError> {
     )
 }
 
-/// `/auth/start` takes no input: an empty body, or any JSON object.
+/// `/auth/start`'s `provider`: an empty body, or a JSON object whose
+/// `provider` is absent, `null` or a string (its other fields ignored).
+pub fn parse_start(body: &[u8]) -> Result<Option<String>, RequestError> {
+    if body.iter().all(u8::is_ascii_whitespace) {
+        return Ok(None);
+    }
+    let [provider] = parse_fields(body, ["provider"])?;
+    optional_string(provider, "provider must be a string.")
+}
+
+/// `/auth/start` takes no other input: an empty body, or any JSON object.
 pub fn parse_optional_object(body: &[u8]) -> Result<(), RequestError> {
     if body.iter().all(u8::is_ascii_whitespace) {
         Ok(())

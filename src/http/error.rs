@@ -8,7 +8,7 @@ use crate::backend::BackendError;
 use crate::config::{ConfigError, Problem};
 use crate::http::body::RequestError;
 use crate::http::Response;
-use crate::oidc::ProviderError;
+use crate::providers::{Kind, ProviderError};
 use crate::store::StoreError;
 
 /// `Retry-After` for `503 store_unavailable`: a client keeps its token and
@@ -41,7 +41,10 @@ pub enum ApiError {
     Request(RequestError),
     Config(ConfigError),
     Auth(AuthError),
+    /// Google's.
     Provider(ProviderError),
+    /// Another provider's (the answer names it, never with its words).
+    ProviderOf(Kind, ProviderError),
     /// The session store did not answer: never a success, never
     /// `session_ended`.
     Store(StoreError),
@@ -96,6 +99,14 @@ impl From<ProviderError> for ApiError {
 }
 
 impl ApiError {
+    /// A provider's failure: Google's through `From`, another's named.
+    pub fn provider(kind: Kind, e: ProviderError) -> ApiError {
+        match (kind, ApiError::from(e)) {
+            (Kind::GitHub | Kind::Oidc, ApiError::Provider(e)) => ApiError::ProviderOf(kind, e),
+            (_, other) => other,
+        }
+    }
+
     pub fn status(&self) -> u16 {
         match self {
             ApiError::Route(e) => match e {
@@ -120,7 +131,7 @@ impl ApiError {
             },
             ApiError::Store(_) => 503,
             ApiError::Backend(_) => 502,
-            ApiError::Provider(e) => match e {
+            ApiError::Provider(e) | ApiError::ProviderOf(_, e) => match e {
                 ProviderError::RedirectUriNotRegistered | ProviderError::BadRedirectUri => 400,
                 ProviderError::InvalidGrant => 401,
                 ProviderError::ClientRejected(_) | ProviderError::BadEndpoint(_) => 500,
@@ -157,7 +168,7 @@ impl ApiError {
             },
             ApiError::Store(_) => "store_unavailable",
             ApiError::Backend(_) => "upstream_error",
-            ApiError::Provider(e) => match e {
+            ApiError::Provider(e) | ApiError::ProviderOf(_, e) => match e {
                 ProviderError::RedirectUriNotRegistered | ProviderError::BadRedirectUri => {
                     "redirect_uri_not_allowed"
                 }
@@ -231,6 +242,7 @@ impl ApiError {
                 }),
                 ProviderError::Upstream(_) => "Google could not be reached or gave an unexpected answer; please try again.".into(),
             },
+            ApiError::ProviderOf(kind, e) => other_provider_message(*kind, e),
         }
     }
 
@@ -239,10 +251,13 @@ impl ApiError {
         match self {
             ApiError::Provider(ProviderError::Upstream(detail))
             | ApiError::Provider(ProviderError::ClientRejected(detail))
+            | ApiError::ProviderOf(_, ProviderError::Upstream(detail))
+            | ApiError::ProviderOf(_, ProviderError::ClientRejected(detail))
             | ApiError::Route(RouteError::Internal(detail)) => Some(detail.clone()),
             ApiError::Store(err) => Some(err.to_string()),
             ApiError::Backend(err) => Some(err.to_string()),
-            ApiError::Provider(ProviderError::BadEndpoint(binding)) => {
+            ApiError::Provider(ProviderError::BadEndpoint(binding))
+            | ApiError::ProviderOf(_, ProviderError::BadEndpoint(binding)) => {
                 Some(format!("{binding} does not parse as a URL"))
             }
             ApiError::Config(err) => Some(format!("{} {:?}", err.binding, err.problem)),
@@ -301,6 +316,25 @@ impl ApiError {
             }
         }
         response
+    }
+}
+
+/// GitHub's or the OpenID Connect provider's failure, in our words.
+fn other_provider_message(kind: Kind, e: &ProviderError) -> String {
+    let who = kind.label();
+    match e {
+        ProviderError::RedirectUriNotRegistered => format!("{who} does not accept this redirect URI: register it with this server's OAuth client there."),
+        ProviderError::BadRedirectUri => "This redirect URI is not one this server may send to the provider.".into(),
+        ProviderError::InvalidGrant => format!("{who} refused the sign-in code; it may have expired or been used already. Please sign in again."),
+        ProviderError::ClientRejected(_) => format!(
+            "{who} refused this server's OAuth client id or secret; its operator must check {}.",
+            kind.client_bindings()
+        ),
+        ProviderError::BadEndpoint(binding) => misconfigured(&ConfigError {
+            binding,
+            problem: Problem::NotAnHttpUrl,
+        }),
+        ProviderError::Upstream(_) => format!("{who} could not be reached or gave an unexpected answer; please try again."),
     }
 }
 

@@ -36,6 +36,22 @@ fn booleans_keep_their_value() {
 }
 
 #[test]
+fn true_and_whole_numbers_are_told_apart() {
+    let json =
+        br#"{"t":true,"u":583231,"z":0,"max":18446744073709551615,"big":18446744073709551616}"#;
+    assert_eq!(
+        fields(json, ["t", "u", "z", "max", "big"]),
+        Some([
+            Field::Bool(true),
+            Field::Unsigned(583_231),
+            Field::Unsigned(0),
+            Field::Unsigned(u64::MAX),
+            Field::Other
+        ])
+    );
+}
+
+#[test]
 fn unescapes_strings_and_names() {
     assert_eq!(
         fields(br#"{"a\u005fb":"x\"y\u00e9"}"#, ["a_b"]),

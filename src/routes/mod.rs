@@ -23,6 +23,8 @@ use crate::http::body::{self, RequestError, MAX_BODY, MAX_DRAIN};
 use crate::http::error::{ApiError, RouteError};
 pub use crate::http::request_body::BodyError;
 use crate::http::{client_key, RequestHead, Response};
+use crate::providers::jws::JwsVerifier;
+use crate::providers::oidc::OidcCache;
 use crate::store::{Client, Transport};
 use oauth2::AsyncHttpClient;
 use serde::Serialize;
@@ -81,6 +83,12 @@ pub trait Platform {
     type Store: Transport;
     /// The session store (`SESSIONS`); `None`: the stateless Worker.
     fn store(&self) -> Option<&Self::Store>;
+    /// Checks id_token signatures (WebCrypto on Workers).
+    type Verifier: JwsVerifier;
+    fn verifier(&self) -> &Self::Verifier;
+    /// The OpenID Connect provider's discovery document and keys, kept for
+    /// the isolate's life.
+    fn oidc_cache(&self) -> &OidcCache;
     type Body: Body;
     /// Sends `request` to the app's backend with `body` streamed, unread;
     /// answers once the backend's headers are in.

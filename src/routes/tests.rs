@@ -2,7 +2,7 @@
 
 use super::*;
 use crate::config::tests::{config_from, good_bindings, good_config};
-use crate::oidc::tests::{good_id_token, token_answer, CLIENT_ID};
+use crate::providers::tests::google::{good_id_token, token_answer, CLIENT_ID};
 use crate::testkit::{block_on, jwt, Answer, FakeBody, FakeHttp, FakePlatform, FakeStore};
 use crate::token::Keyring;
 
@@ -89,6 +89,7 @@ fn signed_in(config: &Config) -> (FakePlatform, Outcome) {
 mod backend;
 mod hardening;
 mod order;
+mod providers;
 mod restore;
 mod sessions;
 mod signin;

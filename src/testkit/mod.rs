@@ -8,6 +8,8 @@ use crate::auth::session;
 use crate::backend::jwk::EcPublicKey;
 use crate::backend::BackendError;
 use crate::config::{AssertionKeys, BackendTarget, ConfigError, Problem};
+use crate::providers::jws::{Alg, JwsVerifier, PublicKey};
+use crate::providers::oidc::OidcCache;
 use crate::routes::{Body, BodyError, Forwarded, Forwarding, Platform};
 pub use crate::store::fake::FakeStore;
 use crate::store::Limits;
@@ -118,10 +120,38 @@ pub struct FakePlatform {
     pub states_single_use: bool,
     /// The session store (`SESSIONS`); `None`: the stateless Worker.
     pub store: Option<FakeStore>,
+    pub verifier: FakeVerifier,
+    pub oidc_cache: OidcCache,
     /// The app's backend: what it received, what it answers.
     pub backend: FakeBackend,
     /// The runtime refuses to import the assertion keys.
     pub keys_refused: bool,
+}
+
+/// What a `FakeVerifier` is asked to decide.
+pub type VerifyFn = dyn Fn(Alg, &PublicKey, &[u8], &[u8]) -> Result<bool, String>;
+
+/// A `JwsVerifier` that answers as the test says: the crate's own tests
+/// give it one made of RustCrypto crates (dev-dependencies, never linked
+/// into the Worker); without one it refuses every key.
+#[derive(Default)]
+pub struct FakeVerifier {
+    pub check: Option<Box<VerifyFn>>,
+}
+
+impl JwsVerifier for FakeVerifier {
+    async fn verify(
+        &self,
+        alg: Alg,
+        key: &PublicKey,
+        signing_input: &[u8],
+        signature: &[u8],
+    ) -> Result<bool, String> {
+        match &self.check {
+            Some(check) => check(alg, key, signing_input, signature),
+            None => Err("no verifier given to the fake platform".into()),
+        }
+    }
 }
 
 /// The app's backend on the host: it records every request and answers
@@ -192,6 +222,8 @@ impl FakePlatform {
             spent: RefCell::default(),
             states_single_use: true,
             store: None,
+            verifier: FakeVerifier::default(),
+            oidc_cache: OidcCache::default(),
             backend: FakeBackend::default(),
             keys_refused: false,
         }
@@ -245,6 +277,13 @@ impl Platform for FakePlatform {
     type Store = FakeStore;
     fn store(&self) -> Option<&FakeStore> {
         self.store.as_ref()
+    }
+    type Verifier = FakeVerifier;
+    fn verifier(&self) -> &FakeVerifier {
+        &self.verifier
+    }
+    fn oidc_cache(&self) -> &OidcCache {
+        &self.oidc_cache
     }
     type Body = FakeBody;
     async fn forward(

@@ -94,6 +94,16 @@ describe('GET /auth/config', () => {
       redirect_path: '/torii/redirect.html',
       // whether SESSIONS is bound
       sessions: stack.sessions,
+      // every configured provider: here Google alone
+      providers: [
+        {
+          name: 'google-oauth2',
+          label: 'Google',
+          client_id: stack.mock.clientId,
+          authorization_endpoint: stack.mock.authorizeUrl,
+          scope: 'openid email profile',
+        },
+      ],
       // whether the app's backend is configured: not in this stack
       backend: false,
     });

@@ -304,6 +304,9 @@ export const SCENARIOS = Object.freeze({
  * @param {string[]} [opts.redirectUris]    when set, /authorize and /token refuse others (like
  *                                          the Google console's "Authorized redirect URIs")
  * @param {boolean} [opts.log=false]        one line per request on stderr
+ * @param {string} [opts.logName]           its name in those lines (default mock-google)
+ * @param {Function} [opts.intercept]       (req, res, url) => true when it answered the request
+ *                                          itself (tests/mock-oidc/issuer.mjs: discovery, keys)
  */
 export async function startMockGoogle(opts = {}) {
   const host = opts.host ?? '127.0.0.1';
@@ -311,7 +314,7 @@ export async function startMockGoogle(opts = {}) {
   const clientSecret = opts.clientSecret ?? DEFAULT_CLIENT_SECRET;
   const codeTtlMs = (opts.codeTtlSeconds ?? 300) * 1000;
   const accessTtlMs = (opts.accessTokenTtlSeconds ?? 3600) * 1000;
-  const log = opts.log ? (...a) => console.error('[mock-google]', ...a) : () => {};
+  const log = opts.log ? (...a) => console.error(`[${opts.logName ?? 'mock-google'}]`, ...a) : () => {};
 
   const issuer = new OAuth2Issuer();
   await issuer.keys.generate('RS256');
@@ -347,6 +350,10 @@ export async function startMockGoogle(opts = {}) {
     user: undefined,
     idTokenClaims: {},
     registeredRedirectUris: opts.redirectUris ? [...opts.redirectUris] : undefined,
+    /** when set, the client authentications /token accepts ('client_secret_basic', 'client_secret_post') */
+    clientAuthMethods: undefined,
+    /** when set, every successful token answer's body goes through it (the issuer re-signs id_tokens) */
+    tokenTransform: undefined,
     setUser(patch) {
       mock.user = applyClaims({ ...mock.user }, patch);
       return mock.user;
@@ -460,6 +467,7 @@ export async function startMockGoogle(opts = {}) {
     if (o && typeof o.body === 'function') resp.body = o.body(resp.body);
     if (o && typeof o.body === 'function' && o.status !== undefined) resp.statusCode = o.status;
     if (o?.padTo !== undefined) resp.body = padJson(resp.body, o.padTo);
+    if (mock.tokenTransform && resp.statusCode === 200 && resp.body?.id_token) resp.body = mock.tokenTransform(resp.body);
   });
 
   service.on(Events.BeforeUserinfo, (resp, req) => {
@@ -569,6 +577,8 @@ export async function startMockGoogle(opts = {}) {
     const id = basic?.id ?? params.client_id;
     const secret = basic ? basic.secret : params.client_secret;
     if (!id) return googleError(res, 400, 'invalid_request', 'Could not determine client ID from request.', record);
+    if (mock.clientAuthMethods && !mock.clientAuthMethods.includes(record.clientAuth))
+      return googleError(res, 401, 'invalid_client', `${record.clientAuth} is not accepted here.`, record);
     if (!safeEqual(id, mock.clientId)) return googleError(res, 401, 'invalid_client', 'The OAuth client was not found.', record);
     if (secret === undefined || !safeEqual(secret, mock.clientSecret))
       return googleError(res, 401, 'invalid_client', 'Unauthorized', record);
@@ -671,6 +681,7 @@ export async function startMockGoogle(opts = {}) {
   const server = http.createServer((req, res) => {
     const url = new URL(req.url ?? '/', mock.url);
     log(req.method, url.pathname);
+    if (opts.intercept?.(req, res, url)) return;
     const route = `${req.method} ${url.pathname}`;
     let p;
     if (route === `POST ${PATHS.token}`) p = handleToken(req, res);

@@ -21,6 +21,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { deflateSync, inflateSync } from 'node:zlib';
 import { startMockGoogle, s256 } from '../mock-oidc/server.mjs';
+import { startMockIssuer } from '../mock-oidc/issuer.mjs';
+import { startMockGitHub } from '../mock-github/server.mjs';
 import { python } from './python.mjs';
 import { newAssertionKey, startFlaskApi } from './flask-api.mjs';
 
@@ -209,6 +211,11 @@ async function waitUntilUp(baseUrl, child, logs, timeoutMs, { readyLine = true }
  *        test can make throw or hang).
  * @param {string} [o.persistTo] wrangler's --persist-to dir (default: a new one in
  *        the stack's temporary dir); the same dir again is a restart with the state kept.
+ * @param {boolean|object} [o.github] the GitHub stand-in (tests/mock-github) and the
+ *        GITHUB_* bindings: true starts one, an options object starts one with them,
+ *        a running one is shared; absent: GitHub is not configured.
+ * @param {boolean|object} [o.oidc] the OpenID Connect stand-in (tests/mock-oidc/issuer.mjs)
+ *        and the OIDC_* bindings, likewise.
  * @param {boolean|object} [o.backend] the app's backend: examples/flask-api started
  *        on a free port (or `backend.api`, one already running, kept running by
  *        stop()), BACKEND_URL pointing at it, ASSERTION_KEY a new key (or
@@ -250,17 +257,42 @@ async function startStackOnce(o) {
     ownMock = true;
   }
 
-  const defaults = mock
-    ? {
-        OAUTH2_CLIENT_ID: mock.clientId,
-        GOOGLE_AUTH_URL: mock.authorizeUrl,
-        GOOGLE_TOKEN_URL: mock.tokenUrl,
-        GOOGLE_USERINFO_URL: mock.userinfoUrl,
-      }
-    : {};
+  // The other providers' stand-ins (CONTRACT.md "Providers").
+  const own = [];
+  const standIn = async (want, start) => {
+    if (!want) return null;
+    if (typeof want === 'object' && typeof want.stop === 'function') return want;
+    const m = await start(typeof want === 'object' ? want : {});
+    own.push(m);
+    return m;
+  };
+  const github = await standIn(o.github, startMockGitHub);
+  const oidc = await standIn(o.oidc, startMockIssuer);
+
+  const defaults = {
+    ...(mock
+      ? {
+          OAUTH2_CLIENT_ID: mock.clientId,
+          GOOGLE_AUTH_URL: mock.authorizeUrl,
+          GOOGLE_TOKEN_URL: mock.tokenUrl,
+          GOOGLE_USERINFO_URL: mock.userinfoUrl,
+        }
+      : {}),
+    ...(github
+      ? {
+          GITHUB_CLIENT_ID: github.clientId,
+          GITHUB_AUTH_URL: github.authorizeUrl,
+          GITHUB_TOKEN_URL: github.tokenUrl,
+          GITHUB_API_URL: github.apiUrl,
+        }
+      : {}),
+    ...(oidc ? { OIDC_ISSUER: oidc.issuer, OIDC_CLIENT_ID: oidc.clientId, OIDC_NAME: 'Corp Directory' } : {}),
+  };
   const secrets = {
     SECRET_KEY: randomSecret(),
     ...(mock ? { OAUTH2_CLIENT_SECRET: mock.clientSecret } : {}),
+    ...(github ? { GITHUB_CLIENT_SECRET: github.clientSecret } : {}),
+    ...(oidc ? { OIDC_CLIENT_SECRET: oidc.clientSecret } : {}),
     ...o.secrets,
   };
   const rateLimit = o.rateLimit === undefined ? { limit: 10000, period: 60 } : o.rateLimit;
@@ -382,6 +414,7 @@ async function startStackOnce(o) {
         /* gone */
       }
       if (ownMock) await mock.stop();
+      for (const m of own) await m.stop();
       if (ownApi) await api.stop();
       if (!o.keepDir) rmSync(dir, { recursive: true, force: true });
     })();
@@ -403,6 +436,8 @@ async function startStackOnce(o) {
     origin: baseUrl,
     redirectUri: `${baseUrl}/torii/redirect.html`,
     mock,
+    github,
+    oidc,
     api,
     assertionKey,
     vars,
@@ -472,9 +507,12 @@ export function signInCookieFrom(headers) {
   return undefined;
 }
 
-/** POST /auth/start → {status, body, state, codeChallenge, cookie ("name=value"), setCookie, headers} */
-export async function startSignIn(stack, { headers } = {}) {
-  const r = await request(stack, 'POST', '/auth/start', { json: {}, headers });
+/**
+ * POST /auth/start (with `provider` when given) → {status, body, state,
+ * codeChallenge, cookie ("name=value"), setCookie, headers}
+ */
+export async function startSignIn(stack, { headers, provider } = {}) {
+  const r = await request(stack, 'POST', '/auth/start', { json: provider === undefined ? {} : { provider }, headers });
   const c = signInCookieFrom(r.headers);
   return {
     ...r,
@@ -490,15 +528,20 @@ export async function startSignIn(stack, { headers } = {}) {
  * The user's trip to Google: GET the stand-in's authorize URL (not following
  * the redirect) and read the code from Location. Answers {code, location, status}.
  */
-export async function authorize(stack, { state, codeChallenge, codeChallengeMethod = 'S256', redirectUri, clientId, scope, extra } = {}) {
-  const mock = stack.mock;
-  if (!mock) throw new Error('authorize(): this stack has no stand-in');
+export async function authorize(stack, { state, codeChallenge, codeChallengeMethod = 'S256', redirectUri, clientId, scope, extra, provider = PROVIDER } = {}) {
+  const mock = standInOf(stack, provider);
+  if (!mock) throw new Error(`authorize(): this stack has no stand-in for ${provider}`);
   const u = new URL(mock.authorizeUrl);
+  const ownClientId = {
+    'google-oauth2': stack.vars.OAUTH2_CLIENT_ID,
+    'github-oauth2': stack.vars.GITHUB_CLIENT_ID,
+    oidc: stack.vars.OIDC_CLIENT_ID,
+  }[provider];
   const params = {
-    client_id: clientId ?? stack.vars.OAUTH2_CLIENT_ID ?? mock.clientId,
+    client_id: clientId ?? ownClientId ?? mock.clientId,
     redirect_uri: redirectUri ?? `${stack.baseUrl}/torii/redirect.html`,
     response_type: 'code',
-    scope: scope ?? 'openid email profile',
+    scope: scope ?? (provider === 'github-oauth2' ? 'read:user user:email' : 'openid email profile'),
     state,
     code_challenge: codeChallenge,
     code_challenge_method: codeChallenge ? codeChallengeMethod : undefined,
@@ -510,6 +553,11 @@ export async function authorize(stack, { state, codeChallenge, codeChallengeMeth
   const location = res.headers.get('location');
   const code = location ? new URL(location).searchParams.get('code') : null;
   return { status: res.status, location, code, returnedState: location ? new URL(location).searchParams.get('state') : null };
+}
+
+/** The stand-in a provider's sign-in goes to. */
+export function standInOf(stack, provider = PROVIDER) {
+  return { 'google-oauth2': stack.mock, 'github-oauth2': stack.github, oidc: stack.oidc }[provider];
 }
 
 /** POST /login with a body (object or raw string) and optionally the sign-in cookie. */
@@ -524,12 +572,17 @@ export function postLogin(stack, body, { cookie, headers } = {}) {
  * Options: `body` (merged over the /login body; a key set to undefined is dropped),
  * `redirectUri` (sent to Google and in the body), `headers` (on both Worker calls),
  * `cookie` (replaces the jar's cookie; null sends none), `state` (replaces the state
- * in the /login body).
+ * in the /login body), `provider` (the provider to sign in with: /auth/start's,
+ * the stand-in's and /login's; default google-oauth2).
  * Answers the /login result {status, body, headers, text} plus {token, userInfo,
  * start, auth, cookie, state, code}.
  */
 export async function signIn(stack, opts = {}) {
-  const start = await startSignIn(stack, { headers: opts.headers });
+  const provider = opts.provider ?? PROVIDER;
+  const start = await startSignIn(stack, {
+    headers: opts.headers,
+    provider: opts.provider === undefined ? undefined : provider,
+  });
   if (start.status !== 200)
     throw new Error(`POST /auth/start answered ${start.status}: ${start.text}`);
   const redirectUri = opts.redirectUri ?? `${stack.baseUrl}/torii/redirect.html`;
@@ -538,12 +591,13 @@ export async function signIn(stack, opts = {}) {
     codeChallenge: start.codeChallenge,
     codeChallengeMethod: start.codeChallengeMethod ?? 'S256',
     redirectUri: opts.authorizeRedirectUri ?? redirectUri,
+    provider,
   });
   if (!auth.code) throw new Error(`the stand-in gave no code (status ${auth.status}, Location ${auth.location})`);
   const body = {
     authorizationCode: auth.code,
     redirectUri,
-    provider: PROVIDER,
+    provider,
     state: 'state' in opts ? opts.state : start.state,
   };
   for (const [k, v] of Object.entries(opts.body ?? {})) {
@@ -658,4 +712,4 @@ export const mintFlaskToken = (secret, payload, timestamp) => mintPythonToken(se
 
 export const now = () => Math.floor(Date.now() / 1000);
 
-export { startMockGoogle, s256 };
+export { startMockGoogle, startMockGitHub, startMockIssuer, s256 };

@@ -220,3 +220,78 @@ fn account_of_odd_fields_is_empty() {
     let raw = RawValue::from_string(r#"{"sub":42,"email":["x"]}"#.into()).unwrap();
     assert_eq!(Account::of(&raw), Account::default());
 }
+
+fn raw(json: &str) -> Box<RawValue> {
+    RawValue::from_string(json.to_string()).unwrap()
+}
+
+#[test]
+fn user_id_is_one_identity_per_provider() {
+    let google = raw(r#"{"sub":"42","email":"a@example.com"}"#);
+    let github = raw(r#"{"provider":"github-oauth2","sub":"42","email":"a@example.com"}"#);
+    let oidc = raw(r#"{"provider":"oidc","sub":"42","email":"a@example.com"}"#);
+    assert_eq!(user_id(&google).as_deref(), Some("42"));
+    assert_eq!(user_id(&github).as_deref(), Some("github:42"));
+    assert_eq!(user_id(&oidc).as_deref(), Some("oidc:42"));
+    // Google's older userinfo (classic Flask tokens) names the user `id`.
+    assert_eq!(user_id(&raw(r#"{"id":"7"}"#)).as_deref(), Some("7"));
+    // Only Google's has that fallback.
+    assert_eq!(user_id(&raw(r#"{"provider":"oidc","id":"7"}"#)), None);
+}
+
+#[test]
+fn an_unknown_provider_names_no_user() {
+    for user_info in [
+        r#"{"provider":"facebook","sub":"42","email":"a@example.com"}"#,
+        // Google's name is never written: Google's user_info has no provider.
+        r#"{"provider":"google-oauth2","sub":"42"}"#,
+        r#"{"provider":7,"sub":"42"}"#,
+    ] {
+        assert_eq!(
+            Account::of(&raw(user_info)),
+            Account::default(),
+            "{user_info}"
+        );
+    }
+}
+
+#[test]
+fn hd_is_googles_alone() {
+    let github = Account::of(&raw(
+        r#"{"provider":"github-oauth2","sub":"1","hd":"corp.example"}"#,
+    ));
+    assert_eq!(github.hd, None);
+    let google = Account::of(&raw(r#"{"sub":"1","hd":"corp.example"}"#));
+    assert_eq!(google.hd.as_deref(), Some("corp.example"));
+}
+
+#[test]
+fn an_oidc_email_counts_only_when_verified() {
+    let verified =
+        r#"{"provider":"oidc","sub":"1","email":"g@corp.example","email_verified":true}"#;
+    let unverified =
+        r#"{"provider":"oidc","sub":"1","email":"g@corp.example","email_verified":false}"#;
+    let silent = r#"{"provider":"oidc","sub":"1","email":"g@corp.example"}"#;
+    assert_eq!(
+        Account::of(&raw(verified)).email.as_deref(),
+        Some("g@corp.example")
+    );
+    assert_eq!(Account::of(&raw(unverified)).email, None);
+    assert_eq!(Account::of(&raw(silent)).email, None);
+}
+
+#[test]
+fn another_providers_id_and_hd_may_be_anything() {
+    let oidc = raw(
+        r#"{"provider":"oidc","sub":"s1","id":12,"hd":{"x":1},"email":"g@corp.example","email_verified":true}"#,
+    );
+    let account = Account::of(&oidc);
+    assert_eq!(account.user.as_deref(), Some("oidc:s1"));
+    assert_eq!(account.email.as_deref(), Some("g@corp.example"));
+    assert_eq!(account.hd, None);
+    // Google's own must still be strings.
+    assert_eq!(
+        Account::of(&raw(r#"{"sub":"1","id":12}"#)),
+        Account::default()
+    );
+}

@@ -97,10 +97,32 @@ fn rejects_non_string_redirect_uri() {
 }
 
 #[test]
-fn rejects_other_provider() {
+fn keeps_the_provider_for_the_handler_to_judge() {
+    let b = parse_login(br#"{"authorizationCode":"c","provider":"facebook-oauth2"}"#).unwrap();
+    assert_eq!(b.provider.as_deref(), Some("facebook-oauth2"));
+}
+
+#[test]
+fn rejects_non_string_provider() {
     assert!(invalid_request(parse_login(
-        br#"{"authorizationCode":"c","provider":"facebook-oauth2"}"#
+        br#"{"authorizationCode":"c","provider":{"name":"oidc"}}"#
     )));
+}
+
+#[test]
+fn start_takes_an_optional_provider() {
+    assert_eq!(parse_start(b""), Ok(None));
+    assert_eq!(parse_start(br#"{"x":1}"#), Ok(None));
+    assert_eq!(parse_start(br#"{"provider":null}"#), Ok(None));
+    assert_eq!(
+        parse_start(br#"{"provider":"oidc"}"#),
+        Ok(Some("oidc".to_string()))
+    );
+    assert!(matches!(
+        parse_start(br#"{"provider":7}"#),
+        Err(RequestError::InvalidRequest(_))
+    ));
+    assert_eq!(parse_start(b"[]"), Err(RequestError::InvalidJson));
 }
 
 #[test]

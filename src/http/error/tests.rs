@@ -53,6 +53,7 @@ fn one_of_each() -> Vec<ApiError> {
         ApiError::Provider(ProviderError::BadEndpoint("GOOGLE_TOKEN_URL")),
         ApiError::Provider(ProviderError::BadRedirectUri),
         ProviderError::Upstream("token endpoint answered 503".into()).into(),
+        ApiError::provider(Kind::GitHub, ProviderError::InvalidGrant),
         BackendError::Unreachable("connection refused".into()).into(),
         BackendError::Timeout(30).into(),
     ]
@@ -112,6 +113,7 @@ fn variant_name(e: &ApiError) -> &'static str {
         ApiError::Provider(ProviderError::BadEndpoint(_)) => "BadEndpoint",
         ApiError::Provider(ProviderError::BadRedirectUri) => "BadRedirectUri",
         ApiError::Provider(ProviderError::Upstream(_)) => "Upstream",
+        ApiError::ProviderOf(..) => "ProviderOf",
         ApiError::Backend(BackendError::Unreachable(_)) => "BackendUnreachable",
         ApiError::Backend(BackendError::Timeout(_)) => "BackendTimeout",
     }
@@ -147,7 +149,7 @@ fn every_variant_is_listed() {
     assert_eq!(names.len(), listed, "a variant is listed twice");
     // Bump together with a new variant in `variant_name` (which will not
     // compile without it) and in `one_of_each`.
-    assert_eq!(listed, 36);
+    assert_eq!(listed, 37);
 }
 
 #[test]
@@ -352,4 +354,51 @@ fn unknown_session_is_404_not_found() {
     assert_eq!(r.status, 404);
     assert_eq!(body(&r)["error"], "not_found");
     assert_eq!(r.get_header("www-authenticate"), None);
+}
+
+#[test]
+fn another_providers_failure_names_it_and_maps_as_googles() {
+    for (e, status, code) in [
+        (ProviderError::InvalidGrant, 401, "invalid_grant"),
+        (
+            ProviderError::RedirectUriNotRegistered,
+            400,
+            "redirect_uri_not_allowed",
+        ),
+        (
+            ProviderError::ClientRejected("incorrect_client_credentials".into()),
+            500,
+            "server_misconfigured",
+        ),
+        (
+            ProviderError::Upstream("bad signature".into()),
+            502,
+            "upstream_error",
+        ),
+    ] {
+        let github = ApiError::provider(Kind::GitHub, e.clone());
+        assert_eq!((github.status(), github.code()), (status, code), "{e:?}");
+        assert!(github.message().contains("GitHub"), "{}", github.message());
+        assert!(!github.message().contains("Google"), "{}", github.message());
+        let oidc = ApiError::provider(Kind::Oidc, e.clone());
+        assert_eq!((oidc.status(), oidc.code()), (status, code), "{e:?}");
+        assert!(!oidc.message().contains("Google"), "{}", oidc.message());
+    }
+    let rejected = ApiError::provider(Kind::Oidc, ProviderError::ClientRejected("x".into()));
+    assert!(rejected.message().contains("OIDC_CLIENT_ID"));
+    // Google's own stay as they were.
+    assert_eq!(
+        ApiError::provider(Kind::Google, ProviderError::InvalidGrant),
+        ApiError::Provider(ProviderError::InvalidGrant)
+    );
+}
+
+#[test]
+fn another_providers_words_stay_in_the_log() {
+    let e = ApiError::provider(
+        Kind::GitHub,
+        ProviderError::Upstream("GitHub said <script>".into()),
+    );
+    assert!(!e.message().contains("<script>"));
+    assert_eq!(e.log_detail().as_deref(), Some("GitHub said <script>"));
 }

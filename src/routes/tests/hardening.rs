@@ -214,7 +214,7 @@ fn login_refuses_expired_id_token() {
     let p = platform(vec![
         Ok(token_answer(Some(&jwt(&serde_json::json!({
             "iss": "https://accounts.google.com", "aud": CLIENT_ID, "sub": "42",
-            "email": "ada@example.com", "email_verified": true, "exp": crate::oidc::tests::EXP - 3600 - 61
+            "email": "ada@example.com", "email_verified": true, "exp": crate::providers::tests::google::EXP - 3600 - 61
         }))))),
         Ok((200, USERINFO.into())),
     ]);

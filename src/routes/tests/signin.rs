@@ -166,7 +166,7 @@ fn policy_refusal_is_403_and_audited() {
     let p = platform(vec![
         Ok(token_answer(Some(&jwt(&serde_json::json!({
             "iss": "https://accounts.google.com", "aud": CLIENT_ID, "sub": "42",
-            "email": "ada@example.com", "email_verified": true, "exp": crate::oidc::tests::EXP
+            "email": "ada@example.com", "email_verified": true, "exp": crate::providers::tests::google::EXP
         }))))),
         Ok((200, USERINFO.into())),
     ]);
@@ -196,6 +196,11 @@ fn auth_config_needs_only_client_id() {
             "scope": "openid email profile",
             "redirect_path": "/torii/redirect.html",
             "sessions": false,
+            "providers": [{
+                "name": "google-oauth2", "label": "Google", "client_id": CLIENT_ID,
+                "authorization_endpoint": "https://accounts.google.com/o/oauth2/v2/auth",
+                "scope": "openid email profile"
+            }],
             "backend": false
         })
     );

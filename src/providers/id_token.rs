@@ -3,6 +3,7 @@
 //! endpoint.
 
 use super::ProviderError;
+use crate::json_object::{self, Field};
 use base64::Engine as _;
 use serde::Deserialize;
 
@@ -13,6 +14,33 @@ pub struct Claims {
     pub email: Option<String>,
     pub email_verified: bool,
     pub hd: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum Flag {
+    Bool(bool),
+    // Some Google answers have carried "true" as a string.
+    Text(String),
+}
+
+fn is_true(flag: Option<&Flag>) -> bool {
+    matches!(flag, Some(Flag::Bool(true))) || matches!(flag, Some(Flag::Text(t)) if t == "true")
+}
+
+/// The `email` of a JSON object (a userinfo answer, a token's `user_info`)
+/// and whether its `email_verified` is true; `None` when `email` is there
+/// but not a string, or the text is not an object.
+pub fn verified_email_of(json: &str) -> Option<(Option<String>, bool)> {
+    let [email, verified] = json_object::fields(json.as_bytes(), ["email", "email_verified"])?;
+    let email = match email {
+        Field::Text(e) => Some(e),
+        Field::Absent | Field::Null => None,
+        _ => return None,
+    };
+    // `true`, or the string "true" some providers have sent.
+    let verified = matches!(verified, Field::Bool(true)) || verified.as_str() == Some("true");
+    Some((email, verified))
 }
 
 /// How far past its `exp` an id_token is still taken, for clock skew.
@@ -34,13 +62,6 @@ pub fn read_id_token(
     enum Audience {
         One(String),
         Many(Vec<String>),
-    }
-    #[derive(Deserialize)]
-    #[serde(untagged)]
-    enum Flag {
-        Bool(bool),
-        // Some Google answers have carried "true" as a string.
-        Text(String),
     }
     /// `exp` as JWT's NumericDate (a JSON number, maybe with a fraction), or
     /// anything else, so that a non-numeric `exp` is told apart from claims
@@ -110,8 +131,7 @@ pub fn read_id_token(
     Ok(Claims {
         sub: raw.sub,
         email: raw.email,
-        email_verified: matches!(raw.email_verified, Some(Flag::Bool(true)))
-            || matches!(&raw.email_verified, Some(Flag::Text(t)) if t == "true"),
+        email_verified: is_true(raw.email_verified.as_ref()),
         hd: raw.hd,
     })
 }

@@ -1,4 +1,6 @@
-use super::*;
+use crate::config::Secret;
+use crate::providers::google::*;
+use crate::providers::*;
 use crate::testkit::{block_on, jwt, FakeHttp};
 
 pub const CLIENT_ID: &str = "client-123.apps.example";
