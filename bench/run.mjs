@@ -13,6 +13,7 @@
 
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createHash, createPublicKey, randomUUID, sign } from 'node:crypto';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
@@ -34,6 +35,11 @@ const BUDGETS = {
   // GET /auth/config; /login's own time with the store at most 4 ms
   reauth_store_ratio: 0.7,
   login_own_ms_p50: 4,
+  // GET /api/notes forwarded: what edge-login (without the store) adds over
+  // the direct request at most this much more than the proxy floor adds;
+  // the store's check at most one object round trip (the floor with one
+  // object call, minus the floor)
+  forward_over_floor_ms: 1.0,
   startup_ms: 10,
   first_request_ms: 50,
 };
@@ -57,10 +63,10 @@ function quantile(xs, q) {
 const say = (...a) => console.error('==>', ...a);
 
 // ---------------------------------------------------------------- timing hook
-// Time the Google stand-in's own work from its side: wrap the handler of the
-// next http server this process creates (the stand-in's), recording for each
-// request when its headers arrived and when the answer's last byte was handed
-// to the socket.
+// Time the stand-ins' own work from their side: wrap the handler of every
+// http server this process creates (Google's, GitHub's and the OpenID
+// Connect provider's stand-ins), recording for each request when its headers
+// arrived and when the answer's last byte was handed to the socket.
 const upstream = [];
 // How long the stand-in waits before it handles a request (measureLogin's
 // `providerMs`): 0 but for the rows that model a provider as far away as
@@ -69,7 +75,6 @@ let providerDelayMs = 0;
 {
   const original = http.createServer;
   http.createServer = function createServerTimed(...args) {
-    http.createServer = original; // only the stand-in's server
     const i = args.findIndex((a) => typeof a === 'function');
     if (i >= 0) {
       const handler = args[i];
@@ -86,9 +91,12 @@ let providerDelayMs = 0;
     return original.apply(this, args);
   };
 }
-const { startStack, startMockGoogle, signIn, startSignIn, authorize, PROVIDER } = await import(
+const { startStack, startMockGoogle, signIn, startSignIn, authorize, freePort, PROVIDER } = await import(
   '../tests/support/stack.mjs'
 );
+const { startMockGitHub } = await import('../tests/mock-github/server.mjs');
+const { startMockIssuer } = await import('../tests/mock-oidc/issuer.mjs');
+const { newAssertionKey } = await import('../tests/support/flask-api.mjs');
 
 // ---------------------------------------------------------------- HTTP client
 // A bare keep-alive client: less overhead than fetch, one connection reused.
@@ -322,16 +330,22 @@ export async function measureReauth(stack, token, logLevel = 'log') {
 }
 
 // ---------------------------------------------------------------- 5. /login
-export async function measureLogin(stack, { providerMs = 0 } = {}) {
+export async function measureLogin(stack, { providerMs = 0, provider = PROVIDER } = {}) {
   providerDelayMs = providerMs;
   try {
-    return { ...(await measureLoginNow(stack)), provider_delay_ms: providerMs };
+    return { ...(await measureLoginNow(stack, provider)), provider, provider_delay_ms: providerMs };
   } finally {
     providerDelayMs = 0;
   }
 }
 
-async function measureLoginNow(stack) {
+// The upstream calls one /login makes, once the provider's discovery
+// document and keys are cached: Google's token and userinfo calls, GitHub's
+// token call then /user and /user/emails side by side, the OpenID Connect
+// provider's token and userinfo calls.
+const UPSTREAM_CALLS = { 'google-oauth2': 2, 'github-oauth2': 3, oidc: 2 };
+
+async function measureLoginNow(stack, provider) {
   // Not a socket left idle through the wrk runs: the server may close it
   // just as a request goes out on it ("socket hang up").
   freshAgent();
@@ -345,40 +359,61 @@ async function measureLoginNow(stack) {
     if (i >= warm) trivial.push(r.ms);
   }
   const rows = [];
+  let skipped = 0;
   for (let i = 0; i < warm + n; i++) {
-    const start = await startSignIn(stack);
-    const auth = await authorize(stack, { state: start.state, codeChallenge: start.codeChallenge });
+    // Google's /auth/start without a body field, as the frontend sends it.
+    const start = await startSignIn(stack, provider === PROVIDER ? {} : { provider });
+    const auth = await authorize(stack, { state: start.state, codeChallenge: start.codeChallenge, provider });
     if (start.status !== 200 || !auth.code) throw new Error(`sign-in setup failed: ${start.status} ${auth.status}`);
     const body = JSON.stringify({
       authorizationCode: auth.code,
       redirectUri: `${stack.baseUrl}/torii/redirect.html`,
-      provider: PROVIDER,
+      provider,
       state: start.state,
     });
     upstream.length = 0;
     const r = await timedRequest(stack.baseUrl, 'POST', '/login', { body, headers: { cookie: start.cookie } });
-    if (r.status !== 200) throw new Error(`/login answered ${r.status}: ${r.text}`);
-    const calls = upstream.filter((u) => u.start >= r.start && u.end <= r.start + r.ms);
-    const token = calls.filter((u) => u.path.startsWith('/token'));
-    const userinfo = calls.filter((u) => u.path.startsWith('/userinfo'));
-    if (token.length !== 1 || userinfo.length !== 1) throw new Error(`expected one /token and one /userinfo call, saw ${calls.map((c) => c.path)}`);
-    const up = token[0].end - token[0].start + (userinfo[0].end - userinfo[0].start);
-    if (i >= warm)
+    if (r.status !== 200) throw new Error(`/login (${provider}) answered ${r.status}: ${r.text}`);
+    const end = r.start + r.ms;
+    const calls = upstream.filter((u) => u.start >= r.start && u.end <= end).sort((a, b) => a.start - b.start);
+    if (calls.length !== UPSTREAM_CALLS[provider]) {
+      // Not like for like (a discovery or keys fetch, say): left out, counted.
+      if (i >= warm) skipped++;
+      continue;
+    }
+    // The stand-ins' time: the union of the calls' spans (GitHub's two API
+    // calls overlap).
+    let up = 0;
+    let [spanStart, spanEnd] = [calls[0].start, calls[0].end];
+    for (const c of calls.slice(1)) {
+      if (c.start > spanEnd) {
+        up += spanEnd - spanStart;
+        [spanStart, spanEnd] = [c.start, c.end];
+      } else spanEnd = Math.max(spanEnd, c.end);
+    }
+    up += spanEnd - spanStart;
+    const lastEnd = Math.max(...calls.map((c) => c.end));
+    if (i >= warm) {
+      const before = calls[0].start - r.start;
+      const after = end - lastEnd;
       rows.push({
         total: r.ms,
         upstream: up,
         on_top: r.ms - up,
-        // where the time on top goes: before the token call, between the two
-        // calls, after the userinfo call
-        before_token: token[0].start - r.start,
-        between: userinfo[0].start - token[0].end,
-        after_userinfo: r.start + r.ms - userinfo[0].end,
+        // where the time on top goes: before the first call, between the
+        // calls, after the last
+        before_token: before,
+        between: r.ms - up - before - after,
+        after_userinfo: after,
       });
+    }
   }
+  if (rows.length < n / 2) throw new Error(`/login (${provider}): ${skipped} of ${n} sign-ins made other upstream calls than the ${UPSTREAM_CALLS[provider]} expected`);
   const trivialP50 = median(trivial);
   const onTop = rows.map((r) => r.on_top);
   return {
-    samples: n,
+    samples: rows.length,
+    skipped_other_calls: skipped,
     sign_ins: warm + n,
     total_ms_p50: median(rows.map((r) => r.total)),
     upstream_ms_p50: median(rows.map((r) => r.upstream)),
@@ -390,8 +425,8 @@ async function measureLoginNow(stack) {
     trivial_round_trip_ms_p50: trivialP50,
     own_ms_p50: median(onTop) - trivialP50,
     method:
-      "per /login: client-side latency minus the stand-in's time for /token and /userinfo as seen by the stand-in " +
-      '(handler entry to last byte written); own = that minus the p50 round trip of GET /auth/config (the runtime\'s ' +
+      "per /login: client-side latency minus the stand-in's time for its upstream calls as seen by the stand-in " +
+      '(handler entry to last byte written; overlapping calls counted once); own = that minus the p50 round trip of GET /auth/config (the runtime\'s ' +
       'fixed cost of carrying a request to the Worker and back), measured in the same run',
   };
 }
@@ -424,36 +459,65 @@ async function phase(what, fn) {
 // which decodes the token, and the floor's is no token. The first request to
 // a new stack can meet a pooled keep-alive socket of the one just stopped
 // (same free port): callers retry it.
-async function signedIn(stack) {
-  const r = await signIn(stack);
+async function signedIn(stack, provider) {
+  const r = await signIn(stack, provider ? { provider } : {});
   if (r.status !== 200 || !r.token) throw new Error(`sign-in failed: ${r.status} ${r.text}`);
   return r;
 }
 
+// Another revision's Worker, built by scripts/bench.sh (BENCH_BEFORE): its
+// entry module. Its /login and /reauth with the store are measured beside
+// the current Worker's, in the same rounds.
+const BEFORE_MAIN = process.env.BENCH_BEFORE_MAIN || null;
+const BEFORE_REVISION = process.env.BENCH_BEFORE || null;
+
+const ALL_PROVIDERS = ['google-oauth2', 'github-oauth2', 'oidc'];
 const LOGIN_WORKERS = [
-  { key: 'login', what: 'with the store', options: { sessions: true } },
-  { key: 'login_stateless', what: 'without the store', options: { sessions: false } },
+  { key: 'login', what: 'with the store', options: { sessions: true }, providers: [PROVIDER], far: true },
+  { key: 'login_stateless', what: 'without the store', options: { sessions: false }, providers: ALL_PROVIDERS, far: true },
   // A JavaScript Worker doing only /login's I/O (floor-worker.mjs): what a
   // Worker measures above it is its own.
-  { key: 'login_floor', what: 'the JavaScript floor', options: { sessions: false, main: path.join(HERE, 'floor-worker.mjs') } },
+  {
+    key: 'login_floor',
+    what: 'the JavaScript floor',
+    options: { sessions: false, main: path.join(HERE, 'floor-worker.mjs') },
+    providers: ALL_PROVIDERS,
+    far: true,
+  },
+  ...(BEFORE_MAIN
+    ? [{ key: 'login_before', what: `with the store, ${BEFORE_REVISION}`, options: { sessions: true, main: BEFORE_MAIN }, providers: [PROVIDER], far: false }]
+    : []),
 ];
+// A row's key for a provider: Google's keeps the Worker's key.
+const loginKey = (key, provider) => (provider === PROVIDER ? key : `${key}_${provider === 'oidc' ? 'oidc' : 'github'}`);
 
 // Each Worker on a fresh `wrangler dev` (a fresh isolate, as a cold
 // deployment meets it), LOGIN_ROUNDS times, the order turned by one each
 // round: on a shared machine one measurement per Worker moved by ±2 ms
 // between runs, and Workers measured once each would be ranked partly by
 // when they ran. Every round's figure is kept; the table shows their median.
-async function measureLoginRounds(mock, assets) {
-  const runs = Object.fromEntries(LOGIN_WORKERS.flatMap((w) => [[w.key, []], [`${w.key}_far`, []]]));
+// Every stack has the three providers configured, each on its stand-in.
+export async function measureLoginRounds(mock, assets, standIns) {
+  const runs = {};
+  const push = (key, m) => (runs[key] ??= []).push(m);
   let steady = null;
   for (let round = 0; round < LOGIN_ROUNDS; round++) {
     const order = LOGIN_WORKERS.map((_, i) => LOGIN_WORKERS[(i + round) % LOGIN_WORKERS.length]);
     for (const worker of order) {
       say(`/login round ${round + 1}/${LOGIN_ROUNDS}: ${worker.what}`);
-      const stack = await withRetries('wrangler dev', () => startStack({ mock, assets, ...worker.options }));
+      const stack = await withRetries('wrangler dev', () => startStack({ mock, assets, ...standIns, ...worker.options }));
       try {
         await withRetries('sign-in', () => signedIn(stack));
-        runs[worker.key].push(await phase(`/login, ${worker.what}`, () => measureLogin(stack)));
+        let signIns = 0;
+        for (const provider of worker.providers) {
+          // The first sign-in with a provider fetches what the isolate then
+          // keeps (OpenID Connect's discovery document and keys).
+          if (provider !== PROVIDER) await withRetries('sign-in', () => signedIn(stack, provider));
+          const m = await phase(`/login, ${worker.what}, ${provider}`, () => measureLogin(stack, { provider }));
+          push(loginKey(worker.key, provider), m);
+          signIns += m.sign_ins;
+        }
+        if (!worker.far) continue;
         // Google is tens of milliseconds from a Worker, the stand-in a
         // fraction of one: the session is created beside the userinfo call,
         // so with a provider that far the create is hidden, which the
@@ -461,7 +525,7 @@ async function measureLoginRounds(mock, assets) {
         const far = await phase(`/login, ${worker.what}, far provider`, () =>
           measureLogin(stack, { providerMs: FAR_PROVIDER_MS }),
         );
-        runs[`${worker.key}_far`].push(far);
+        push(`${worker.key}_far`, far);
         if (worker.key === 'login' && round === LOGIN_ROUNDS - 1) {
           // The same isolate after many more sign-ins: V8 runs a wasm
           // function in its baseline compiler until it has run enough to be
@@ -469,8 +533,7 @@ async function measureLoginRounds(mock, assets) {
           say(`/login again after ${STEADY_AFTER} more sign-ins (steady state)`);
           steady = await phase('/login, steady state', async () => {
             for (let i = 0; i < STEADY_AFTER; i++) await signedIn(stack);
-            const before = runs.login.at(-1).sign_ins + far.sign_ins;
-            return { ...(await measureLogin(stack)), after_sign_ins: STEADY_AFTER + before };
+            return { ...(await measureLogin(stack)), after_sign_ins: STEADY_AFTER + signIns + far.sign_ins };
           });
         }
       } finally {
@@ -484,6 +547,136 @@ async function measureLoginRounds(mock, assets) {
   return out;
 }
 
+// ---------------------------------------------------------------- /api/* forwarded
+// GET /api/notes of examples/flask-api, straight to the backend and through
+// the Worker under test. The backend verifies an Edge-Login-Assertion on
+// every request; the direct requests and the floor's carry one the bench
+// signs with the key edge-login would use, so the backend does the same
+// work whoever asks.
+const FORWARD_ROUNDS = QUICK ? 1 : 3;
+const FLOOR_PROXY = path.join(HERE, 'floor-proxy.mjs');
+const FORWARD_WORKERS = [
+  { key: 'api_store', what: 'edge-login with the store', options: { sessions: true }, edge: true },
+  { key: 'api_stateless', what: 'edge-login without the store', options: { sessions: false }, edge: true },
+  // A JavaScript Worker that only proxies (floor-proxy.mjs), and the same
+  // making one call to a Durable Object first: one object round trip.
+  { key: 'api_floor', what: 'the proxy floor', options: { sessions: false, main: FLOOR_PROXY } },
+  { key: 'api_floor_object', what: 'the proxy floor + one object call', options: { sessions: true, main: FLOOR_PROXY } },
+];
+
+// ES256 assertions as edge-login signs them (RFC 7638 thumbprint as kid,
+// iss and aud the Worker's origin, 60 s), and the JWKS of their key.
+function assertionMinter(keyPem, origin) {
+  const { crv, kty, x, y } = createPublicKey(keyPem).export({ format: 'jwk' });
+  const kid = createHash('sha256').update(JSON.stringify({ crv, kty, x, y })).digest('base64url');
+  const b64 = (o) => Buffer.from(JSON.stringify(o)).toString('base64url');
+  return {
+    jwks: JSON.stringify({ keys: [{ kty, crv, x, y, kid, alg: 'ES256', use: 'sig' }] }),
+    mint(sub) {
+      const iat = Math.floor(Date.now() / 1000);
+      const input = `${b64({ alg: 'ES256', typ: 'JWT', kid })}.${b64({ iss: origin, aud: origin, sub, iat, exp: iat + 60, jti: randomUUID() })}`;
+      const sig = sign('sha256', Buffer.from(input), { key: keyPem, dsaEncoding: 'ieee-p1363' });
+      return `${input}.${sig.toString('base64url')}`;
+    },
+  };
+}
+
+// The four Workers run side by side, each on its own `wrangler dev` with its
+// own backend (started for that Worker's origin: the assertion's issuer and
+// where the backend fetches the keys), and are asked in turn: request i goes
+// to every Worker, the order turned by one each time, and to each Worker's
+// backend straight beside it (which of the two first alternates). Measured
+// one Worker after another, the machine's load moved each Worker's figure
+// by more than the budget; asked in turn, every Worker meets the same load.
+async function measureForwardRound(entries) {
+  freshAgent();
+  const n = QUICK ? 50 : 200;
+  const warm = 20;
+  for (const e of entries) {
+    e.via = [];
+    e.direct = [];
+    e.mintedAt = -Infinity;
+  }
+  for (let i = 0; i < warm + n; i++) {
+    for (let j = 0; j < entries.length; j++) {
+      const e = entries[(i + j) % entries.length];
+      // well within the assertion's 60 s
+      if (performance.now() - e.mintedAt > 20_000) {
+        e.assertion = e.minter.mint('bench-user');
+        e.mintedAt = performance.now();
+      }
+      const own = { 'edge-login-assertion': e.assertion };
+      const straight = () => timedRequest(e.stack.api.url, 'GET', '/api/notes', { headers: own });
+      const through = () =>
+        timedRequest(e.stack.baseUrl, 'GET', '/api/notes', { headers: e.token ? { authorization: `Bearer ${e.token}` } : own });
+      let d;
+      let v;
+      if (i % 2) {
+        d = await straight();
+        v = await through();
+      } else {
+        v = await through();
+        d = await straight();
+      }
+      if (d.status !== 200 || v.status !== 200)
+        throw new Error(`GET /api/notes, ${e.worker.what}: direct ${d.status}, through the Worker ${v.status}: ${v.text}`);
+      if (i >= warm) {
+        e.direct.push(d.ms);
+        e.via.push(v.ms);
+      }
+      // The backend's test hooks keep every request: not for long.
+      if (i % 50 === 49) await e.stack.api.forget();
+    }
+  }
+  return Object.fromEntries(
+    entries.map((e) => {
+      const [viaP50, viaP99, directP50, directP99] = [median(e.via), quantile(e.via, 0.99), median(e.direct), quantile(e.direct, 0.99)];
+      return [
+        e.worker.key,
+        {
+          samples: n,
+          via_ms_p50: viaP50,
+          via_ms_p99: viaP99,
+          direct_ms_p50: directP50,
+          direct_ms_p99: directP99,
+          added_ms_p50: viaP50 - directP50,
+          added_ms_p99: viaP99 - directP99,
+          method:
+            `GET /api/notes, ${n} after ${warm}, one at a time, the Workers asked in turn; each request through the ` +
+            'Worker beside one straight to its backend (which first alternates); added = through − direct, at p50 and at p99',
+        },
+      ];
+    }),
+  );
+}
+
+export async function measureForwardRounds(mock, assets) {
+  const runs = {};
+  for (let round = 0; round < FORWARD_ROUNDS; round++) {
+    say(`GET /api/notes round ${round + 1}/${FORWARD_ROUNDS}: ${FORWARD_WORKERS.length} Workers side by side`);
+    const entries = [];
+    try {
+      for (const worker of FORWARD_WORKERS) {
+        const key = newAssertionKey();
+        const port = await freePort();
+        const minter = assertionMinter(key, `http://127.0.0.1:${port}`);
+        const vars = worker.edge ? {} : { vars: { JWKS: minter.jwks } };
+        const stack = await withRetries('wrangler dev', () =>
+          startStack({ mock, assets, port, backend: { key }, ...worker.options, ...vars }),
+        );
+        entries.push({ worker, stack, minter });
+      }
+      for (const e of entries) if (e.worker.edge) e.token = (await withRetries('sign-in', () => signedIn(e.stack))).token;
+      const measured = await phase('GET /api/notes', () => measureForwardRound(entries));
+      for (const [key, m] of Object.entries(measured)) (runs[key] ??= []).push(m);
+    } finally {
+      for (const e of entries) await e.stack.stop();
+      freshAgent();
+    }
+  }
+  return Object.fromEntries(Object.entries(runs).map(([k, list]) => [k, medianOfRounds(list)]));
+}
+
 // Each figure the median of its rounds' figures; the rounds themselves kept.
 function medianOfRounds(list) {
   const merged = { rounds: list };
@@ -491,6 +684,89 @@ function medianOfRounds(list) {
     merged[field] = typeof value === 'number' ? median(list.map((m) => m[field])) : value;
   }
   return merged;
+}
+
+// ---------------------------------------------------------------- table rows
+const ms2 = (a, b) => `${fmt(a)} / ${fmt(b)} ms`;
+const roundsOf = (m, field) => m.rounds.map((r) => fmt(r[field])).join(' / ');
+
+// GET /api/notes: the budget rows, then each Worker's own figures.
+function forwardRows(r) {
+  const [store, stateless, floor, object] = [r.api_store, r.api_stateless, r.api_floor, r.api_floor_object];
+  if (!store || !stateless || !floor || !object) return [['GET /api/notes forwarded', 'not measured', '', null]];
+  const overFloor = stateless.added_ms_p50 - floor.added_ms_p50;
+  const storeCheck = store.added_ms_p50 - stateless.added_ms_p50;
+  const objectTrip = object.added_ms_p50 - floor.added_ms_p50;
+  const row = (what, m) => [
+    `  ${what}: through / direct, p50 and p99`,
+    `${ms2(m.via_ms_p50, m.via_ms_p99)} / ${ms2(m.direct_ms_p50, m.direct_ms_p99)}; adds ${ms2(m.added_ms_p50, m.added_ms_p99)} (p50 rounds ${roundsOf(m, 'added_ms_p50')})`,
+    '',
+    null,
+  ];
+  return [
+    [
+      'GET /api/notes: edge-login adds over direct (no store)',
+      `${fmt(stateless.added_ms_p50)} ms p50 (p99 ${fmt(stateless.added_ms_p99)}); the proxy floor ${fmt(floor.added_ms_p50)} (p99 ${fmt(floor.added_ms_p99)}): ${fmt(overFloor)} ms more`,
+      `≤ floor + ${fmt(BUDGETS.forward_over_floor_ms, 1)} ms`,
+      overFloor <= BUDGETS.forward_over_floor_ms,
+    ],
+    [
+      '  the store\'s check (store − no store, p50)',
+      `${fmt(storeCheck)} ms (p99 ${fmt(store.added_ms_p99 - stateless.added_ms_p99)}); one object round trip ${fmt(objectTrip)} ms (p99 ${fmt(object.added_ms_p99 - floor.added_ms_p99)})`,
+      '≤ 1 object round trip',
+      storeCheck <= objectTrip,
+    ],
+    row('edge-login, store', store),
+    row('edge-login, no store', stateless),
+    row('proxy floor', floor),
+    row('proxy floor + 1 object call', object),
+  ];
+}
+
+// /login with GitHub and OpenID Connect beside Google's: the Worker without
+// the store against the floor doing the same upstream calls.
+function providerRows(r) {
+  const rows = [];
+  for (const [label, suffix, calls] of [
+    ['Google', '', 2],
+    ['GitHub', '_github', 3],
+    ['OpenID Connect (warm)', '_oidc', 2],
+  ]) {
+    const [worker, floor] = [r[`login_stateless${suffix}`], r[`login_floor${suffix}`]];
+    if (!worker || !floor) {
+      rows.push([`/login own time, ${label}`, 'not measured', '', null]);
+      continue;
+    }
+    rows.push([
+      `/login own time, ${label} (${calls} calls): no store / floor`,
+      `${ms2(worker.own_ms_p50, floor.own_ms_p50)}: ${fmt(worker.own_ms_p50 - floor.own_ms_p50)} ms above the floor (rounds ${roundsOf(worker, 'own_ms_p50')} vs ${roundsOf(floor, 'own_ms_p50')}; upstream ${fmt(worker.upstream_ms_p50)} / ${fmt(floor.upstream_ms_p50)} ms)`,
+      '',
+      null,
+    ]);
+  }
+  return rows;
+}
+
+// The store as another revision had it (BENCH_BEFORE) against this one.
+function beforeRows(r) {
+  if (!r.login_before) return [['/login and /reauth with the store, before', 'not measured (BENCH_BEFORE unset)', '', null]];
+  const rows = [
+    [
+      `/login own time with the store: ${r.before.revision} / now`,
+      `${ms2(r.login_before.own_ms_p50, r.login.own_ms_p50)} (rounds ${roundsOf(r.login_before, 'own_ms_p50')} vs ${roundsOf(r.login, 'own_ms_p50')}; after the userinfo call ${ms2(r.login_before.after_userinfo_ms_p50, r.login.after_userinfo_ms_p50)})`,
+      '',
+      null,
+    ],
+  ];
+  if (r.reauth_before) {
+    rows.push([
+      `/reauth vs GET /auth/config with the store: ${r.before.revision} / now`,
+      `${fmt(r.reauth_before.ratio * 100, 1)} % / ${fmt(r.reauth.ratio * 100, 1)} % (${fmt(r.reauth_before.reauth.rps, 0)} / ${fmt(r.reauth.reauth.rps, 0)} req/s; p50 ${ms2(r.reauth_before.reauth.p50_ms, r.reauth.reauth.p50_ms)})`,
+      '',
+      null,
+    ]);
+  }
+  return rows;
 }
 
 // ---------------------------------------------------------------- main
@@ -533,11 +809,17 @@ async function main() {
 
   const assets = makeAssets();
   const mock = await startMockGoogle();
+  const standIns = { github: await startMockGitHub(), oidc: await startMockIssuer() };
+  result.before = BEFORE_MAIN ? { revision: BEFORE_REVISION, main: BEFORE_MAIN } : null;
   let stack;
   try {
-    say("/login: each Worker's time on top of the two upstream calls, in rounds");
-    Object.assign(result, await measureLoginRounds(mock, assets));
+    say("/login: each Worker's time on top of its upstream calls, in rounds");
+    Object.assign(result, await measureLoginRounds(mock, assets, standIns));
     // Kept even if a later phase fails: what was measured so far.
+    writeFileSync(path.join(REPO, 'bench', 'results', 'partial.json'), JSON.stringify(result, null, 2));
+
+    say('GET /api/notes: direct, through edge-login and through the floor, in rounds');
+    Object.assign(result, await measureForwardRounds(mock, assets));
     writeFileSync(path.join(REPO, 'bench', 'results', 'partial.json'), JSON.stringify(result, null, 2));
 
     // wrangler.toml's configuration: with the session store (SESSIONS).
@@ -549,6 +831,16 @@ async function main() {
     await stack.stop();
     stack = null;
     freshAgent();
+
+    if (BEFORE_MAIN) {
+      say(`/reauth vs GET /auth/config again, with the store, ${BEFORE_REVISION}`);
+      stack = await withRetries('wrangler dev', () => startStack({ mock, assets, sessions: true, main: BEFORE_MAIN }));
+      const before = await withRetries('sign-in', () => signedIn(stack));
+      result.reauth_before = await phase('/reauth, with the store, before', () => measureReauth(stack, before.token));
+      await stack.stop();
+      stack = null;
+      freshAgent();
+    }
 
     // The stateless Worker (SESSIONS removed) in the same run: /reauth
     // without the store's call.
@@ -597,6 +889,8 @@ async function main() {
   } finally {
     if (stack) await stack.stop();
     await mock.stop();
+    await standIns.github.stop();
+    await standIns.oidc.stop();
     rmSync(assets, { recursive: true, force: true });
     agent.destroy();
   }
@@ -621,6 +915,9 @@ async function main() {
     ['  same, a JavaScript Worker doing only the I/O (floor)', `${fmt(result.login_floor.own_ms_p50)} ms (rounds ${ownRounds(result.login_floor)}; before / between / after ${fmt(result.login_floor.before_token_ms_p50)} / ${fmt(result.login_floor.between_calls_ms_p50)} / ${fmt(result.login_floor.after_userinfo_ms_p50)} ms)`, '', null],
     [`  same, the stand-in ${FAR_PROVIDER_MS} ms away: store / stateless / floor`, `${fmt(result.login_far.own_ms_p50)} / ${fmt(result.login_stateless_far.own_ms_p50)} / ${fmt(result.login_floor_far.own_ms_p50)} ms (after the userinfo call: ${fmt(result.login_far.after_userinfo_ms_p50)} / ${fmt(result.login_stateless_far.after_userinfo_ms_p50)} / ${fmt(result.login_floor_far.after_userinfo_ms_p50)} ms)`, '', null],
     ['  /login Worker compute, native', result.routes_native?.login_ns ? `${fmt(result.routes_native.login_ns / 1000, 1)} µs (routes::handle, Google in memory; /reauth ${fmt(result.routes_native.reauth_ns / 1000, 1)} µs)` : 'not measured', '', null],
+    ...forwardRows(result),
+    ...providerRows(result),
+    ...beforeRows(result),
     ['wasm compile + instantiate (Node)', `${fmt(result.startup.total_ms_p50)} ms (${fmt(result.startup.compile_ms_p50)} + ${fmt(result.startup.instantiate_ms_p50)}, ${result.startup.node})`, '≤ 10 ms', result.startup.total_ms_p50 <= BUDGETS.startup_ms],
     ['first request after "Ready"', `${fmt(result.first_request.ms_p50, 1)} ms (max ${fmt(result.first_request.ms_max, 1)}); static asset ${fmt(result.first_request.static_asset_ms_p50, 1)} ms`, '≤ 50 ms', result.first_request.ms_p50 <= BUDGETS.first_request_ms],
   ];

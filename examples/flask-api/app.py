@@ -173,12 +173,6 @@ if TEST_HOOKS:
         response.headers["X-Body-Length"] = str(len(data))
         return response
 
-    @app.get("/api/bench")
-    def bench():
-        # `make bench` (bench/backend.mjs): the same answer straight, through
-        # edge-login and through a plain proxy, so nothing is verified here.
-        return jsonify(notes=[])
-
     @app.get("/api/redirect")
     def redirect_elsewhere():
         current_user()

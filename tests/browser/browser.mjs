@@ -41,9 +41,9 @@ export async function newContext(browser, { userAgent } = {}) {
     page.on('console', (msg) => {
       const text = msg.text();
       if (/Content Security Policy|Refused to (execute|load|apply|connect)/i.test(text)) {
-        // The stand-in's picture is http://, which img-src (https: only) refuses
-        // on purpose: the page shows initials instead.
-        if (/img-src/.test(text) && /picture\.png/.test(text)) return;
+        // The stand-ins' pictures are http://, which img-src (https: only)
+        // refuses on purpose: the page shows initials instead.
+        if (/img-src/.test(text) && /(picture|avatar)\.png/.test(text)) return;
         problems.push(`CSP on ${page.url()}: ${text}`);
       }
     });

@@ -40,7 +40,9 @@ export default class AppHeader extends Component {
         </ul>
         <div class="nav-session">
           {{#if this.session.isAuthenticated}}
-            <span class="nav-user" data-test-nav-user>{{this.session.user.email}}</span>
+            {{#if this.session.isSignedIn}}
+              <span class="nav-user" data-test-nav-user>{{this.session.user.email}}</span>
+            {{/if}}
             <button
               type="button"
               class="button button-quiet"

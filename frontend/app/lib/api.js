@@ -47,6 +47,9 @@ async function request(method, path, { body, token, timeoutMs = TIMEOUT_MS } = {
     );
   }
 
+  // 204 No Content (DELETE /api/notes/{id}): nothing to read.
+  if (response.status === 204) return {};
+
   let data = null;
   try {
     data = await response.json();
@@ -79,24 +82,74 @@ function requireString(data, key, path) {
   return data[key];
 }
 
-/** GET /auth/config → what torii needs, chosen by the server at run time. */
+/** The providers this app can open a popup for (CONTRACT.md "Providers"). */
+export const PROVIDER_NAMES = Object.freeze(['google-oauth2', 'github-oauth2', 'oidc']);
+
+const DEFAULT_LABELS = Object.freeze({ 'google-oauth2': 'Google', 'github-oauth2': 'GitHub', oidc: 'single sign-on' });
+
+/** The name shown for a provider ("Sign in with …"), as /auth/config has it or the default. */
+export function providerLabel(name, providers = []) {
+  const key = name ?? 'google-oauth2';
+  const found = providers.find((p) => p.name === key);
+  return found?.label ?? DEFAULT_LABELS[key] ?? key;
+}
+
+function readProvider(p) {
+  if (!p || typeof p !== 'object' || !PROVIDER_NAMES.includes(p.name)) return null;
+  if (typeof p.client_id !== 'string' || p.client_id === '') return null;
+  if (typeof p.authorization_endpoint !== 'string' || p.authorization_endpoint === '') return null;
+  const label = typeof p.label === 'string' && p.label.trim() !== '' ? p.label.trim() : DEFAULT_LABELS[p.name];
+  return {
+    name: p.name,
+    label,
+    clientId: p.client_id,
+    authorizationEndpoint: p.authorization_endpoint,
+    scope: typeof p.scope === 'string' ? p.scope : null,
+  };
+}
+
+/**
+ * GET /auth/config → what torii needs, chosen by the server at run time:
+ * one entry per provider of its `providers`, in its order (a Worker without
+ * that list offers Google, from the top-level fields). A provider this app
+ * cannot open (an unknown name, no client id or endpoint) is left out.
+ */
 export async function getAuthConfig() {
   const data = await request('GET', '/auth/config');
+  let providers;
+  if (Array.isArray(data.providers)) {
+    const seen = new Set();
+    providers = data.providers.map(readProvider).filter((p) => p && !seen.has(p.name) && seen.add(p.name));
+  } else {
+    providers = [
+      readProvider({
+        name: 'google-oauth2',
+        label: 'Google',
+        client_id: requireString(data, 'client_id', '/auth/config'),
+        authorization_endpoint: requireString(data, 'authorization_endpoint', '/auth/config'),
+        scope: typeof data.scope === 'string' ? data.scope : 'openid email profile',
+      }),
+    ];
+  }
+  if (providers.length === 0) {
+    throw new ApiError('bad_response', '/auth/config: no provider this page can sign in with');
+  }
   return {
-    clientId: requireString(data, 'client_id', '/auth/config'),
-    authorizationEndpoint: requireString(data, 'authorization_endpoint', '/auth/config'),
-    scope: typeof data.scope === 'string' ? data.scope : 'openid email profile',
+    providers,
     redirectPath: typeof data.redirect_path === 'string' ? data.redirect_path : '/torii/redirect.html',
     // Whether the Worker has its session store: only then can sessions be
     // listed and ended (a Worker from before the store says nothing: false).
     sessions: data.sessions === true,
+    // Whether the Worker forwards /api/… to the app's own backend (the notes).
+    backend: data.backend === true,
   };
 }
 
-/** POST /auth/start → this attempt's state and PKCE challenge (the verifier
- * stays server-side, in an HttpOnly cookie). */
-export async function startSignIn() {
-  const data = await request('POST', '/auth/start', { body: {} });
+/** POST /auth/start for one provider → this attempt's state and PKCE
+ * challenge (the verifier stays server-side, in an HttpOnly cookie that
+ * also records the provider). */
+export async function startSignIn(provider = 'google-oauth2') {
+  const data = await request('POST', '/auth/start', { body: { provider } });
   const method = data.code_challenge_method;
   if (method !== 'S256') {
     throw new ApiError('bad_response', '/auth/start: code_challenge_method is not S256');
@@ -179,4 +232,36 @@ export function endSession(authToken, id) {
 /** DELETE /auth/sessions: ends every session of the token's user, its own included. */
 export function endAllSessions(authToken) {
   return request('DELETE', '/auth/sessions', { token: authToken });
+}
+
+// ------------------------------------- the app's backend (CONTRACT.md ⊕)
+// The Worker forwards /api/notes to the app's own API (examples/flask-api/)
+// after checking the token; to this page it is one more bearer route.
+
+function readNote(n) {
+  if (!n || typeof n !== 'object') return null;
+  if ((typeof n.id !== 'string' && typeof n.id !== 'number') || String(n.id) === '') return null;
+  return { id: String(n.id), text: typeof n.text === 'string' ? n.text : '' };
+}
+
+/** GET /api/notes → the signed-in user's notes, `{id, text}` each. */
+export async function listNotes(authToken) {
+  const data = await request('GET', '/api/notes', { token: authToken });
+  if (!Array.isArray(data.notes)) {
+    throw new ApiError('bad_response', '/api/notes: "notes" missing');
+  }
+  return data.notes.map(readNote).filter(Boolean);
+}
+
+/** POST /api/notes `{text}` → the note the backend created (201: `{note}`, or the note itself). */
+export async function addNote(authToken, text) {
+  const data = await request('POST', '/api/notes', { body: { text }, token: authToken });
+  const note = readNote(data.note && typeof data.note === 'object' ? data.note : data);
+  if (!note) throw new ApiError('bad_response', '/api/notes: the new note has no id');
+  return note;
+}
+
+/** DELETE /api/notes/{id} (204). */
+export function deleteNote(authToken, id) {
+  return request('DELETE', `/api/notes/${encodeURIComponent(id)}`, { token: authToken });
 }

@@ -3,7 +3,10 @@
 // codes come from CONTRACT.md's error table and from the popup's answer
 // (lib/popup-answer.js), and every sentence here is fixed text.
 
-const AGAIN = 'Press “Sign in with Google” to try again.';
+// `p` below is the provider's name on its button ("Google", "GitHub", the
+// OIDC provider's OIDC_NAME): chosen by the server's configuration, never
+// taken from a URL.
+const again = (p) => `Press “Sign in with ${p}” to try again.`;
 
 function waitFor(seconds) {
   if (!seconds || seconds <= 1) return 'a moment';
@@ -12,37 +15,36 @@ function waitFor(seconds) {
 }
 
 const MESSAGES = {
-  // The popup (app/torii/adapter.js) and Google's answer in it
+  // The popup (app/torii/adapter.js) and the provider's answer in it
   // (lib/popup-answer.js): one fixed sentence per kind of answer.
-  popup_blocked: () =>
-    'Your browser blocked the Google sign-in window. Allow pop-ups for this site, then press “Sign in with Google” again.',
-  popup_closed: () => `The Google sign-in window was closed before signing in finished. ${AGAIN}`,
-  state_mismatch: () =>
-    `The answer from Google did not belong to this sign-in attempt, so it was ignored. ${AGAIN}`,
-  consent_denied: () => `You cancelled signing in at Google. ${AGAIN}`,
-  provider_unavailable: () => 'Google could not handle the sign-in just now. Please try again in a few minutes.',
-  provider_rejected_request: () =>
-    'Google refused this site’s sign-in request. Please tell the site’s administrator.',
-  provider_account_refused: () =>
-    'Google does not let this account sign in to this site (its organisation’s policy). Try another account, or ask your administrator.',
-  provider_interaction_required: () => `Google needs you to choose an account and confirm in its window. ${AGAIN}`,
-  provider_error: () => `Google could not complete the sign-in. ${AGAIN}`,
-  no_code: () => `Google did not send back a sign-in code. ${AGAIN}`,
+  popup_blocked: (e, p) =>
+    `Your browser blocked the ${p} sign-in window. Allow pop-ups for this site, then press “Sign in with ${p}” again.`,
+  popup_closed: (e, p) => `The ${p} sign-in window was closed before signing in finished. ${again(p)}`,
+  state_mismatch: (e, p) =>
+    `The answer from ${p} did not belong to this sign-in attempt, so it was ignored. ${again(p)}`,
+  consent_denied: (e, p) => `You cancelled signing in at ${p}. ${again(p)}`,
+  provider_unavailable: (e, p) => `${p} could not handle the sign-in just now. Please try again in a few minutes.`,
+  provider_rejected_request: (e, p) =>
+    `${p} refused this site’s sign-in request. Please tell the site’s administrator.`,
+  provider_account_refused: (e, p) =>
+    `${p} does not let this account sign in to this site (its organisation’s policy). Try another account, or ask your administrator.`,
+  provider_interaction_required: (e, p) => `${p} needs you to choose an account and confirm in its window. ${again(p)}`,
+  provider_error: (e, p) => `${p} could not complete the sign-in. ${again(p)}`,
+  no_code: (e, p) => `${p} did not send back a sign-in code. ${again(p)}`,
 
   // The Worker's answers.
-  invalid_grant: () =>
-    `Google did not accept the sign-in: it may have taken too long or been used already. ${AGAIN}`,
-  access_denied: () =>
-    'This Google account is not allowed to sign in here. Sign in with another account, or ask the site’s administrator for access.',
-  invalid_state: () => `This sign-in attempt expired or was replaced by one in another tab. ${AGAIN}`,
+  invalid_grant: (e, p) =>
+    `${p} did not accept the sign-in: it may have taken too long or been used already. ${again(p)}`,
+  access_denied: (e, p) =>
+    `This ${p} account is not allowed to sign in here. Sign in with another account, or ask the site’s administrator for access.`,
+  invalid_state: (e, p) => `This sign-in attempt expired or was replaced by one in another tab. ${again(p)}`,
   rate_limited: (e) =>
     `Too many sign-in attempts from your network. Please wait ${waitFor(e.retryAfter)} and try again.`,
-  upstream_error: () =>
-    'Google cannot be reached from the server right now. Please try again in a few minutes.',
+  upstream_error: (e, p) => `${p} cannot be reached from the server right now. Please try again in a few minutes.`,
   server_misconfigured: () =>
     'Signing in is not set up correctly on this server. Please tell the site’s administrator.',
-  redirect_uri_not_allowed: () =>
-    'This site’s address is not registered for Google sign-in. Please tell the site’s administrator.',
+  redirect_uri_not_allowed: (e, p) =>
+    `This site’s address is not registered for ${p} sign-in. Please tell the site’s administrator.`,
   invalid_token: () => 'Your session is no longer valid. Please sign in again.',
   token_expired: () => 'Your session has expired. Please sign in again.',
   session_ended: () => 'This session has ended. Please sign in again.',
@@ -56,10 +58,11 @@ const MESSAGES = {
 /**
  * The sentence to show for an error thrown while signing in or calling the
  * API. Unknown errors still get a sentence, never a stack or a JSON body.
+ * `provider` is the label of the provider signed in with (default Google).
  */
-export function messageFor(error) {
+export function messageFor(error, provider = 'Google') {
   const code = error?.code;
-  if (code && Object.hasOwn(MESSAGES, code)) return MESSAGES[code](error);
+  if (code && Object.hasOwn(MESSAGES, code)) return MESSAGES[code](error, provider);
   const status = error?.status ?? 0;
   if (status === 502 || status === 503 || status === 504) {
     return 'The sign-in server is not answering right now. Please try again in a few minutes.';
@@ -70,7 +73,7 @@ export function messageFor(error) {
   if (status >= 400) {
     return `The server refused the request (HTTP ${status}). Please reload the page and try again.`;
   }
-  return `Something went wrong while signing in. ${AGAIN}`;
+  return `Something went wrong while signing in. ${again(provider)}`;
 }
 
 // Why this device is signed out, for the sign-in and home pages
@@ -79,7 +82,7 @@ const SIGNED_OUT = {
   session_ended: () =>
     'This device was signed out because its session was ended: from another device, by “Sign out everywhere”, or by the site.',
   no_longer_allowed: () =>
-    'This device was signed out because this Google account is no longer allowed to use this site.',
+    'This device was signed out because this account is no longer allowed to use this site.',
   logout_unconfirmed: () =>
     'You are signed out on this device, but the server could not be reached to end the session, so it stays valid there until it expires.',
   signed_out_everywhere: () => 'You signed out everywhere: every session of this account has ended, this device’s too.',

@@ -47,6 +47,14 @@ export default class Session extends SessionService {
    */
   @tracked signedOutBecause = takeStoredNotice();
 
+  /**
+   * "Sign out" was pressed: the server is being told (POST /logout) and the
+   * session is about to be forgotten here. From that moment no page shows
+   * the session's data (`isSignedIn` is false), whatever the server's
+   * answer and however long it takes.
+   */
+  @tracked signingOut = false;
+
   /** Why the session could not be checked (kept, checked again), or null. */
   @tracked checkFailure = null;
   /** When the next check is due, in ms from when it was scheduled. */
@@ -86,6 +94,15 @@ export default class Session extends SessionService {
     return this.data?.authenticated?.user_info ?? {};
   }
 
+  /**
+   * Whether the pages may show the session's data: authenticated, and not
+   * signing out. Every template that shows private data checks this, not
+   * `isAuthenticated` alone, and so do the routes.
+   */
+  get isSignedIn() {
+    return this.isAuthenticated && !this.signingOut;
+  }
+
   handleAuthentication(routeAfterAuthentication) {
     this.signedOutBecause = null;
     takeStoredNotice();
@@ -99,18 +116,36 @@ export default class Session extends SessionService {
       this.router.transitionTo('login');
       return;
     }
+    // Leave any page of the session at once: the reload below takes its
+    // time on a slow machine (and does not happen in tests).
+    this.#leavePrivatePage('index');
     // Reloads the app at its root (not in tests).
     super.handleInvalidation(routeAfterInvalidation);
+    this.signingOut = false;
   }
 
   /** "Sign out": tells the server (POST /logout) when it keeps sessions, then forgets here. */
   signOut() {
-    return this.invalidate();
+    if (!this.isAuthenticated) return Promise.resolve();
+    this.signingOut = true;
+    this.#leavePrivatePage('index');
+    return this.invalidate().finally(() => {
+      // Forgotten (the pages check isAuthenticated too), or, if the store
+      // could not forget it, still signed in and shown as such.
+      if (!this.isDestroying) this.signingOut = false;
+    });
+  }
+
+  #leavePrivatePage(to) {
+    const current = this.router.currentRouteName;
+    if (current === 'private') this.router.transitionTo(to);
   }
 
   /** After DELETE /auth/sessions: every session ended, this one too. */
   signedOutEverywhere() {
     this.#remember('signed_out_everywhere', { acrossReload: true });
+    this.signingOut = true;
+    this.#leavePrivatePage('index');
     return this.invalidate({ serverKnows: true });
   }
 
@@ -123,8 +158,9 @@ export default class Session extends SessionService {
   endIfRefused(error) {
     const code = error?.code;
     if (code !== 'session_ended' && !(code === 'access_denied' && error.status === 403)) return false;
-    // (A second call answering the same is already handled.)
-    if (this.isAuthenticated) {
+    // (A second call answering the same is already handled; so is a call
+    // that the user's own "Sign out" overtook.)
+    if (this.isAuthenticated && !this.signingOut) {
       this.#remember(code === 'session_ended' ? 'session_ended' : 'no_longer_allowed');
       this.#endedByServer = true;
       this._token.forget();

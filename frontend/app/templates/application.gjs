@@ -10,6 +10,6 @@ import SessionCheckBanner from '../components/session-check-banner';
     {{outlet}}
   </main>
   <footer class="app-footer">
-    <p>Signed sessions from a Cloudflare Worker; Google does the sign-in.</p>
+    <p>Signed sessions from a Cloudflare Worker; your sign-in provider checks who you are.</p>
   </footer>
 </template>

@@ -21,12 +21,14 @@ export default class IndexPage extends Component {
     {{pageTitle "Home"}}
     <section class="card" aria-labelledby="index-heading">
       <h1 id="index-heading" tabindex="-1">Welcome</h1>
-      {{#if this.session.isAuthenticated}}
+      {{#if this.session.isSignedIn}}
         <p class="status status-in" data-test-signed-in>
           You are signed in as <strong>{{this.name}}</strong>
           {{#if this.session.user.email}}({{this.session.user.email}}){{/if}}.
         </p>
         <p><LinkTo @route="private" class="button">Go to your private page</LinkTo></p>
+      {{else if this.session.signingOut}}
+        <p class="status" role="status" data-test-signing-out>Signing out…</p>
       {{else}}
         <p class="status status-out" data-test-signed-out>You are not signed in.</p>
         {{#if this.signedOutNotice}}
@@ -34,7 +36,7 @@ export default class IndexPage extends Component {
             {{this.signedOutNotice}}
           </p>
         {{/if}}
-        <p>Sign in with your Google account to see your private page.</p>
+        <p>Sign in to see your private page.</p>
         <p><LinkTo @route="login" class="button">Sign in</LinkTo></p>
       {{/if}}
     </section>

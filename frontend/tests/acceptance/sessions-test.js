@@ -281,7 +281,7 @@ module('Acceptance | restoring a session with a session store', function (hooks)
     assert.strictEqual(currentURL(), '/login');
     assert
       .dom('[data-test-restore-notice]')
-      .hasText('This device was signed out because this Google account is no longer allowed to use this site.');
+      .hasText('This device was signed out because this account is no longer allowed to use this site.');
   });
 
   test('/reauth answering 503: still signed in, told it could not be checked, checked again with backoff', async function (assert) {

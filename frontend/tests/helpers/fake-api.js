@@ -11,6 +11,9 @@
 // sessions of SESSIONS below, the tokens each is known by, and the § routes
 // (POST /logout, GET/DELETE /auth/sessions, DELETE /auth/sessions/{id});
 // a token whose session ended is `401 session_ended` everywhere.
+// `this.api.providers = PROVIDERS` lists providers in /auth/config;
+// `this.api.enableBackend()` says `"backend": true` and answers /api/notes
+// (the notes API of examples/flask-api/) from `this.api.notes`.
 
 export const USER = Object.freeze({
   sub: '1234567890',
@@ -27,6 +30,49 @@ export const CONFIG = Object.freeze({
   authorization_endpoint: 'https://accounts.example.test/o/oauth2/v2/auth',
   scope: 'openid email profile',
   redirect_path: '/torii/redirect.html',
+});
+
+/** /auth/config's `providers` of a Worker with all three (CONTRACT.md "Providers"). */
+export const PROVIDERS = Object.freeze([
+  {
+    name: 'google-oauth2',
+    label: 'Google',
+    client_id: CONFIG.client_id,
+    authorization_endpoint: CONFIG.authorization_endpoint,
+    scope: 'openid email profile',
+  },
+  {
+    name: 'github-oauth2',
+    label: 'GitHub',
+    client_id: 'Iv1.github-client',
+    authorization_endpoint: 'https://github.example.test/login/oauth/authorize',
+    scope: 'read:user user:email',
+  },
+  {
+    name: 'oidc',
+    label: 'Contoso',
+    client_id: 'oidc-client',
+    authorization_endpoint: 'https://login.contoso.test/tenant/oauth2/v2.0/authorize',
+    scope: 'openid email profile',
+  },
+]);
+
+export const GITHUB_USER = Object.freeze({
+  provider: 'github-oauth2',
+  sub: '583231',
+  login: 'octocat',
+  name: 'The Octocat',
+  email: 'octocat@example.com',
+  email_verified: true,
+  picture: 'data:image/gif;base64,R0lGODlhAQABAIAAAP///wAAACH5BAEAAAAALAAAAAABAAEAAAICRAEAOw==',
+});
+
+export const OIDC_USER = Object.freeze({
+  provider: 'oidc',
+  sub: 'f3c1e2',
+  name: 'Grace Hopper',
+  email: 'grace@contoso.test',
+  email_verified: true,
 });
 
 /** The instant the sessions' times are relative to (epoch seconds). */
@@ -88,7 +134,14 @@ function defaults(api) {
   };
 
   return {
-    'GET /auth/config': () => ({ body: { ...CONFIG, sessions: api.sessionsEnabled } }),
+    'GET /auth/config': () => ({
+      body: {
+        ...CONFIG,
+        sessions: api.sessionsEnabled,
+        ...(api.providers ? { providers: api.providers } : {}),
+        ...(api.backendEnabled ? { backend: true } : {}),
+      },
+    }),
     'POST /auth/start': () => {
       api.starts += 1;
       return {
@@ -102,6 +155,22 @@ function defaults(api) {
     'POST /login': () => ({ body: { auth_token: 'token-1', user_info: USER } }),
     'POST /reauth': (req) => gate(req.body.auth_token) ?? { body: { auth_token: req.body.auth_token, user_info: USER } },
     'GET /api/me': withBearer(() => ({ body: { user_info: USER } })),
+
+    // ⊕ The app's backend behind the Worker: the Worker's checks (withBearer), then the notes.
+    'GET /api/notes': withBearer(() => (api.backendEnabled ? { body: { notes: api.notes } } : null)),
+    'POST /api/notes': withBearer((req) => {
+      if (!api.backendEnabled) return null;
+      const note = { id: api.nextNoteId++, text: req.body.text };
+      api.notes = [...api.notes, note];
+      // examples/flask-api's answer.
+      return { status: 201, body: { note } };
+    }),
+    'DELETE /api/notes/:id': withBearer((req) => {
+      if (!api.backendEnabled) return null;
+      const before = api.notes.length;
+      api.notes = api.notes.filter((n) => String(n.id) !== req.params.id);
+      return api.notes.length < before ? { status: 204 } : refusal(404, 'not_found', 'No such note.');
+    }),
 
     // § Only the signature is checked: an ended session signs out as 0.
     'POST /logout': (req) => {
@@ -155,6 +224,11 @@ export class FakeApi {
   /** With enableSessions(): every request that checks the store gets 503. */
   storeDown = false;
   sessions = [];
+  /** /auth/config's `providers`, or null for a Worker that predates them. */
+  providers = null;
+  backendEnabled = false;
+  notes = [];
+  nextNoteId = 1;
 
   constructor() {
     this.routes = defaults(this);
@@ -169,6 +243,14 @@ export class FakeApi {
   enableSessions(sessions = defaultSessions()) {
     this.sessionsEnabled = true;
     this.sessions = sessions;
+    return this;
+  }
+
+  /** A Worker forwarding /api/… to the app's backend, which holds `notes`. */
+  enableBackend(notes = []) {
+    this.backendEnabled = true;
+    this.notes = notes;
+    this.nextNoteId = notes.length + 1;
     return this;
   }
 

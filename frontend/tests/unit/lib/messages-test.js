@@ -47,6 +47,16 @@ module('Unit | lib | messages', function () {
     assert.strictEqual(seen.size, CODES.length, 'no two codes share a sentence');
   });
 
+  test('a sign-in sentence names the provider of the attempt; Google when none is given', function (assert) {
+    const closed = new SignInError('popup_closed');
+    assert.strictEqual(messageFor(closed), 'The Google sign-in window was closed before signing in finished. Press “Sign in with Google” to try again.');
+    assert.strictEqual(messageFor(closed, 'GitHub'), 'The GitHub sign-in window was closed before signing in finished. Press “Sign in with GitHub” to try again.');
+    assert.ok(messageFor(new ApiError('upstream_error', '', { status: 502 }), 'Corp Directory').startsWith('Corp Directory cannot be reached'));
+    for (const code of CODES) {
+      assert.notOk(messageFor(new ApiError(code, '', { status: 400 }), 'GitHub').includes('Google'), `${code}: no Google in a GitHub sign-in's sentence`);
+    }
+  });
+
   test('policy refusal and Google consent refusal read differently', function (assert) {
     const policy = messageFor(new ApiError('access_denied', '', { status: 403 }));
     const consent = messageFor(new SignInError('consent_denied', { providerError: 'access_denied' }));

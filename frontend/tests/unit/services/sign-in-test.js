@@ -1,7 +1,9 @@
 import { module, test } from 'qunit';
 import { settled } from '@ember/test-helpers';
 import { setupTest, installFakeApi, installFakePopup } from 'frontend/tests/helpers';
-import { googleAuthorizationUrl } from 'frontend/torii/adapter';
+import { authorizationUrl } from 'frontend/torii/adapter';
+
+const googleAuthorizationUrl = (owner) => authorizationUrl(owner, 'google-oauth2');
 
 module('Unit | Service | sign-in', function (hooks) {
   setupTest(hooks);
@@ -20,7 +22,7 @@ module('Unit | Service | sign-in', function (hooks) {
     assert.strictEqual(this.api.calls('GET /auth/config').length, 1);
     const starts = this.api.calls('POST /auth/start');
     assert.strictEqual(starts.length, 2);
-    assert.deepEqual(starts[0].body, {}, 'an empty JSON object');
+    assert.deepEqual(starts[0].body, { provider: 'google-oauth2' }, 'the provider it is for');
     assert.strictEqual(starts[0].headers['content-type'], 'application/json');
     assert.strictEqual(starts[0].credentials, 'same-origin');
 

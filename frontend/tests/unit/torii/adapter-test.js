@@ -5,11 +5,18 @@ import {
   GoogleProvider,
   GracefulPopupService,
   ToriiSessionStub,
-  configureGooglePopup,
-  googleAuthorizationUrl,
-  openGooglePopup,
+  GithubProvider,
+  OidcProvider,
+  authorizationUrl,
+  configurePopup,
+  openPopup,
   replacePopupService,
 } from 'frontend/torii/adapter';
+
+const G = 'google-oauth2';
+const configureGooglePopup = (owner, settings) => configurePopup(owner, G, settings);
+const googleAuthorizationUrl = (owner) => authorizationUrl(owner, G);
+const openGooglePopup = (owner) => openPopup(owner, G);
 
 const SETTINGS = Object.freeze({
   authorizationEndpoint: 'https://accounts.example.test/o/oauth2/v2/auth',
@@ -29,7 +36,9 @@ module('Unit | torii adapter | what torii sees', function (hooks) {
   setupTest(hooks);
 
   test('this app’s provider and popup service are the ones torii looks up', function (assert) {
-    assert.ok(this.owner.lookup('torii-provider:google-oauth2') instanceof GoogleProvider, 'provider');
+    assert.ok(this.owner.lookup('torii-provider:google-oauth2') instanceof GoogleProvider, 'Google');
+    assert.ok(this.owner.lookup('torii-provider:github-oauth2') instanceof GithubProvider, 'GitHub');
+    assert.ok(this.owner.lookup('torii-provider:oidc') instanceof OidcProvider, 'OIDC');
     assert.ok(this.owner.lookup('torii-service:popup') instanceof GracefulPopupService, 'popup service');
     assert.ok(this.owner.lookup('service:torii-session') instanceof ToriiSessionStub, 'torii’s session service is the stub');
   });
@@ -153,6 +162,57 @@ module('Unit | torii adapter | the Google popup', function (hooks) {
   });
 });
 
+module('Unit | torii adapter | GitHub and the OIDC provider', function (hooks) {
+  setupTest(hooks);
+
+  hooks.beforeEach(function () {
+    this.popup = installFakePopup(this.owner);
+  });
+
+  for (const [name, endpoint, clientId, scope] of [
+    ['github-oauth2', 'https://github.example.test/login/oauth/authorize', 'Iv1.abc', 'read:user user:email'],
+    ['oidc', 'https://login.contoso.test/tenant/oauth2/v2.0/authorize', 'oidc-client', 'openid email profile'],
+  ]) {
+    test(`${name}: the URL is /auth/config's endpoint with its client, scope, the state and PKCE`, async function (assert) {
+      configurePopup(this.owner, name, { ...SETTINGS, authorizationEndpoint: endpoint, clientId, scope });
+      const url = new URL(authorizationUrl(this.owner, name));
+      assert.strictEqual(url.origin + url.pathname, endpoint);
+      assert.deepEqual(Object.fromEntries(url.searchParams), {
+        response_type: 'code',
+        client_id: clientId,
+        redirect_uri: SETTINGS.redirectUri,
+        state: SETTINGS.state,
+        code_challenge: SETTINGS.codeChallenge,
+        code_challenge_method: 'S256',
+        scope,
+      });
+
+      const result = await openPopup(this.owner, name);
+      assert.deepEqual(result, { authorizationCode: 'auth-code/1', provider: name, redirectUri: SETTINGS.redirectUri, state: SETTINGS.state });
+      assert.strictEqual(this.popup.opened[0].url.href, url.href);
+    });
+
+    test(`${name}: the popup's state is checked before its error or code`, async function (assert) {
+      configurePopup(this.owner, name, { ...SETTINGS, authorizationEndpoint: endpoint, clientId, scope });
+      this.popup.answer = () => ({ error: 'access_denied', state: 'forged' });
+      await assert.rejects(openPopup(this.owner, name), (e) => e.code === 'state_mismatch');
+      this.popup.answer = (u) => ({ error: '<b>evil</b>', state: u.searchParams.get('state') });
+      await assert.rejects(openPopup(this.owner, name), (e) => e.code === 'provider_error' && !e.message.includes('evil'));
+    });
+  }
+
+  test('configuring one provider leaves the others as they were', function (assert) {
+    configurePopup(this.owner, 'github-oauth2', { ...SETTINGS, state: 'github-state' });
+    configurePopup(this.owner, G, { ...SETTINGS, state: 'google-state' });
+    assert.strictEqual(new URL(authorizationUrl(this.owner, 'github-oauth2')).searchParams.get('state'), 'github-state');
+  });
+
+  test('an unknown provider name is refused, not looked up', async function (assert) {
+    await assert.rejects(openPopup(this.owner, 'facebook-oauth2'), (e) => e.code === 'not_ready');
+    assert.strictEqual(this.popup.opened.length, 0);
+  });
+});
+
 module('Unit | torii adapter | popup window service', function (hooks) {
   setupTest(hooks);
 
@@ -179,6 +239,59 @@ module('Unit | torii adapter | popup window service', function (hooks) {
     } finally {
       Date.now = realNow;
       popup.remote = null;
+    }
+  });
+
+  test('a window reserved in the click is the one sent to the provider, and released when unused', function (assert) {
+    const popup = this.owner.lookup('torii-service:popup');
+    const realOpen = window.open;
+    const opened = [];
+    const fakeWindow = () => ({
+      closed: false,
+      replaced: [],
+      location: {
+        replace(url) {
+          this.owner.replaced.push(url);
+        },
+      },
+      close() {
+        this.closed = true;
+      },
+    });
+    window.open = (...args) => {
+      const w = fakeWindow();
+      w.location.owner = w;
+      opened.push({ args, w });
+      return w;
+    };
+    try {
+      assert.true(popup.reserve(), 'a window opened');
+      assert.strictEqual(opened[0].args[0], 'about:blank', 'empty, its address to come');
+      popup.openRemote('https://github.example.test/login/oauth/authorize?state=s', 'key', {});
+      assert.strictEqual(opened.length, 1, 'no second window');
+      assert.deepEqual(opened[0].w.replaced, ['https://github.example.test/login/oauth/authorize?state=s']);
+      assert.strictEqual(popup.remote, opened[0].w);
+
+      popup.remote = null;
+      popup.reserve();
+      popup.release();
+      assert.true(opened[1].w.closed, 'an unused reserved window is closed');
+      popup.openRemote('https://accounts.example.test/auth', 'key', {});
+      assert.strictEqual(opened.length, 3, 'without a reservation, a window of its own (torii’s way)');
+    } finally {
+      window.open = realOpen;
+      popup.remote = null;
+    }
+  });
+
+  test('a popup blocker refusing the reserved window is reported', function (assert) {
+    const popup = this.owner.lookup('torii-service:popup');
+    const realOpen = window.open;
+    window.open = () => null;
+    try {
+      assert.false(popup.reserve());
+    } finally {
+      window.open = realOpen;
     }
   });
 
