@@ -1,45 +1,14 @@
 //! Google (or an OpenID Connect server in its place under the `GOOGLE_*`
-//! overrides): the authorization-code exchange through the `oauth2` crate,
+//! overrides): the authorization-code exchange (`token`),
 //! the id_token's claims read as taken straight from the token endpoint,
 //! and the userinfo call. `user_info` is the userinfo as Google sent it.
 
 use super::id_token::read_id_token;
+use super::token::{code_grant, ClientAuth, CodeGrant};
 use super::userinfo::{check_userinfo_subject, fetch_userinfo, minify_json};
 use super::{ClientConfig, Code, Exchanged, Kind, Provider, ProviderError};
 use crate::config::Secret;
-use oauth2::basic::{
-    BasicErrorResponse, BasicErrorResponseType, BasicRevocationErrorResponse,
-    BasicTokenIntrospectionResponse, BasicTokenType,
-};
-use oauth2::{
-    AsyncHttpClient, AuthType, AuthorizationCode, Client, ClientId, ClientSecret, EndpointNotSet,
-    EndpointSet, ExtraTokenFields, PkceCodeVerifier, RedirectUrl, RequestTokenError,
-    StandardRevocableToken, StandardTokenResponse, TokenResponse, TokenUrl,
-};
-use serde::{Deserialize, Serialize};
-use std::borrow::Cow;
-
-/// Google's token answer carries the id_token beside the access token.
-#[derive(Debug, Clone, Deserialize, Serialize)]
-pub struct IdTokenField {
-    #[serde(default)]
-    pub id_token: Option<String>,
-}
-impl ExtraTokenFields for IdTokenField {}
-
-type GoogleTokenResponse = StandardTokenResponse<IdTokenField, BasicTokenType>;
-type GoogleClient = Client<
-    BasicErrorResponse,
-    GoogleTokenResponse,
-    BasicTokenIntrospectionResponse,
-    StandardRevocableToken,
-    BasicRevocationErrorResponse,
-    EndpointNotSet,
-    EndpointNotSet,
-    EndpointNotSet,
-    EndpointNotSet,
-    EndpointSet,
->;
+use oauth2::AsyncHttpClient;
 
 /// Everything one sign-in needs to know about the provider's side. The
 /// secret's `Debug` is `[redacted]`, so this may be logged.
@@ -117,7 +86,7 @@ where
             token_url_binding: Some("GOOGLE_TOKEN_URL"),
             // Google takes the credentials in the form body as well as
             // Basic; the body avoids Basic's URL-encoding pitfalls.
-            auth_type: AuthType::RequestBody,
+            auth: ClientAuth::Body,
             redirect_uri: x.redirect_uri,
             code: x.code,
             pkce_verifier: x.pkce_verifier,
@@ -132,74 +101,6 @@ where
         access_token: Some(access_token),
         user_info: None,
     })
-}
-
-/// One authorization-code grant through the `oauth2` crate.
-pub(super) struct CodeGrant<'a> {
-    pub client_id: &'a str,
-    pub client_secret: &'a Secret,
-    pub token_url: &'a str,
-    /// The binding the token URL came from (`None`: a discovery document).
-    pub token_url_binding: Option<&'static str>,
-    pub auth_type: AuthType,
-    pub redirect_uri: &'a str,
-    pub code: &'a str,
-    pub pkce_verifier: Option<&'a str>,
-}
-
-/// The code exchanged: the answer's id_token (if any) and access token.
-pub(super) async fn code_grant<C>(
-    http: &C,
-    g: &CodeGrant<'_>,
-) -> Result<(Option<String>, oauth2::AccessToken), ProviderError>
-where
-    C: for<'c> AsyncHttpClient<'c>,
-{
-    let token_url =
-        TokenUrl::new(g.token_url.to_string()).map_err(|_| match g.token_url_binding {
-            Some(binding) => ProviderError::BadEndpoint(binding),
-            None => ProviderError::Upstream("token endpoint does not parse".into()),
-        })?;
-    let redirect =
-        RedirectUrl::new(g.redirect_uri.to_string()).map_err(|_| ProviderError::BadRedirectUri)?;
-    let client: GoogleClient = Client::new(ClientId::new(g.client_id.to_string()))
-        .set_client_secret(ClientSecret::new(g.client_secret.expose().to_string()))
-        .set_auth_type(g.auth_type.clone())
-        .set_token_uri(token_url);
-
-    let mut request = client
-        .exchange_code(AuthorizationCode::new(g.code.to_string()))
-        .set_redirect_uri(Cow::Borrowed(&redirect));
-    if let Some(v) = g.pkce_verifier {
-        request = request.set_pkce_verifier(PkceCodeVerifier::new(v.to_string()));
-    }
-    let token = request.request_async(http).await.map_err(token_error)?;
-    Ok((
-        token.extra_fields().id_token.clone(),
-        token.access_token().clone(),
-    ))
-}
-
-fn token_error<E: std::error::Error>(
-    err: RequestTokenError<E, BasicErrorResponse>,
-) -> ProviderError {
-    match err {
-        RequestTokenError::ServerResponse(resp) => match resp.error() {
-            BasicErrorResponseType::InvalidGrant => ProviderError::InvalidGrant,
-            BasicErrorResponseType::InvalidClient | BasicErrorResponseType::UnauthorizedClient => {
-                ProviderError::ClientRejected(format!("token endpoint answered {}", resp.error()))
-            }
-            BasicErrorResponseType::Extension(e) if e == "redirect_uri_mismatch" => {
-                ProviderError::RedirectUriNotRegistered
-            }
-            other => ProviderError::Upstream(format!("token endpoint answered {other}")),
-        },
-        RequestTokenError::Request(e) => ProviderError::Upstream(format!("token endpoint: {e}")),
-        RequestTokenError::Parse(e, _body) => {
-            ProviderError::Upstream(format!("token endpoint answer does not parse: {e}"))
-        }
-        RequestTokenError::Other(e) => ProviderError::Upstream(format!("token endpoint: {e}")),
-    }
 }
 
 /// Google's settings, as `Config` holds them.

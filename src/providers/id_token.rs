@@ -5,7 +5,9 @@
 use super::ProviderError;
 use crate::json_object::{self, Field};
 use base64::Engine as _;
+use serde::de::{self, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde::Deserialize;
+use std::fmt;
 
 /// The id_token claims the account policy needs.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -16,12 +18,107 @@ pub struct Claims {
     pub hd: Option<String>,
 }
 
-#[derive(Deserialize)]
-#[serde(untagged)]
 enum Flag {
     Bool(bool),
     // Some Google answers have carried "true" as a string.
     Text(String),
+}
+
+/// `true`/`false` or a string; anything else does not parse. By hand rather
+/// than `#[serde(untagged)]`, whose buffering of the value costs wasm.
+impl<'de> Deserialize<'de> for Flag {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Flag, D::Error> {
+        struct FlagVisitor;
+        impl<'de> Visitor<'de> for FlagVisitor {
+            type Value = Flag;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a boolean or a string")
+            }
+            fn visit_bool<E: de::Error>(self, v: bool) -> Result<Flag, E> {
+                Ok(Flag::Bool(v))
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Flag, E> {
+                Ok(Flag::Text(v.to_owned()))
+            }
+        }
+        deserializer.deserialize_any(FlagVisitor)
+    }
+}
+
+/// `aud`: one string or a list of strings.
+enum Audience {
+    One(String),
+    Many(Vec<String>),
+}
+
+impl<'de> Deserialize<'de> for Audience {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Audience, D::Error> {
+        struct AudienceVisitor;
+        impl<'de> Visitor<'de> for AudienceVisitor {
+            type Value = Audience;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a string or a list of strings")
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Audience, E> {
+                Ok(Audience::One(v.to_owned()))
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Audience, A::Error> {
+                let mut all = Vec::new();
+                while let Some(a) = seq.next_element::<String>()? {
+                    all.push(a);
+                }
+                Ok(Audience::Many(all))
+            }
+        }
+        deserializer.deserialize_any(AudienceVisitor)
+    }
+}
+
+/// `exp` as JWT's NumericDate (a JSON number, maybe with a fraction), or
+/// anything else, so that a non-numeric `exp` is told apart from claims
+/// that do not parse.
+enum NumericDate {
+    Seconds(f64),
+    Other,
+}
+
+impl<'de> Deserialize<'de> for NumericDate {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<NumericDate, D::Error> {
+        struct DateVisitor;
+        impl<'de> Visitor<'de> for DateVisitor {
+            type Value = NumericDate;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("any JSON value")
+            }
+            fn visit_f64<E: de::Error>(self, v: f64) -> Result<NumericDate, E> {
+                Ok(NumericDate::Seconds(v))
+            }
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<NumericDate, E> {
+                Ok(NumericDate::Seconds(v as f64))
+            }
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<NumericDate, E> {
+                Ok(NumericDate::Seconds(v as f64))
+            }
+            fn visit_bool<E: de::Error>(self, _: bool) -> Result<NumericDate, E> {
+                Ok(NumericDate::Other)
+            }
+            fn visit_str<E: de::Error>(self, _: &str) -> Result<NumericDate, E> {
+                Ok(NumericDate::Other)
+            }
+            fn visit_unit<E: de::Error>(self) -> Result<NumericDate, E> {
+                Ok(NumericDate::Other)
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<NumericDate, A::Error> {
+                while seq.next_element::<IgnoredAny>()?.is_some() {}
+                Ok(NumericDate::Other)
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<NumericDate, A::Error> {
+                while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
+                Ok(NumericDate::Other)
+            }
+        }
+        deserializer.deserialize_any(DateVisitor)
+    }
 }
 
 fn is_true(flag: Option<&Flag>) -> bool {
@@ -57,22 +154,6 @@ pub fn read_id_token(
     issuers: &[String],
     now: u64,
 ) -> Result<Claims, ProviderError> {
-    #[derive(Deserialize)]
-    #[serde(untagged)]
-    enum Audience {
-        One(String),
-        Many(Vec<String>),
-    }
-    /// `exp` as JWT's NumericDate (a JSON number, maybe with a fraction), or
-    /// anything else, so that a non-numeric `exp` is told apart from claims
-    /// that do not parse. (Not `serde_json::Value`: its deserializer would
-    /// add to the wasm what nothing else needs.)
-    #[derive(Deserialize)]
-    #[serde(untagged)]
-    enum NumericDate {
-        Seconds(f64),
-        Other(serde::de::IgnoredAny),
-    }
     #[derive(Deserialize)]
     struct Raw {
         iss: String,

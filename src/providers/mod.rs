@@ -15,6 +15,7 @@ pub mod google;
 mod id_token;
 pub mod jws;
 pub mod oidc;
+mod token;
 mod userinfo;
 
 pub use error::ProviderError;

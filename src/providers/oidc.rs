@@ -8,16 +8,16 @@
 //! is the userinfo answer (or the id_token's claims when the provider has no
 //! userinfo endpoint) with `"provider": "oidc"`.
 
-use super::google::{code_grant, CodeGrant};
 use super::id_token::read_id_token;
 use super::jws::{self, Jwks, JwsVerifier, PublicKey};
+use super::token::{code_grant, ClientAuth, CodeGrant};
 use super::userinfo::{check_userinfo_subject, fetch_userinfo, get_json, minify_json};
 use super::{verified_email_of, ClientConfig, Code, Exchanged, Kind, Provider, ProviderError};
 use crate::config::{endpoint, OidcSettings};
 use crate::json_object::{self, Field};
 use base64::Engine as _;
 use oauth2::http::header::ACCEPT;
-use oauth2::{AsyncHttpClient, AuthType};
+use oauth2::AsyncHttpClient;
 use serde::Deserialize;
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
@@ -80,15 +80,15 @@ impl Discovery {
 
     /// `client_secret_basic` (the default of OpenID Connect Discovery), or
     /// `client_secret_post` when the document lists that and not Basic.
-    pub fn auth_type(&self) -> AuthType {
+    pub(super) fn client_auth(&self) -> ClientAuth {
         match &self.token_endpoint_auth_methods_supported {
             Some(methods)
                 if !methods.iter().any(|m| m == "client_secret_basic")
                     && methods.iter().any(|m| m == "client_secret_post") =>
             {
-                AuthType::RequestBody
+                ClientAuth::Body
             }
-            _ => AuthType::BasicAuth,
+            _ => ClientAuth::Basic,
         }
     }
 }
@@ -290,7 +290,7 @@ impl<V: JwsVerifier> Provider for Oidc<'_, V> {
                 client_secret: &self.settings.client_secret,
                 token_url: &d.token_endpoint,
                 token_url_binding: None,
-                auth_type: d.auth_type(),
+                auth: d.client_auth(),
                 redirect_uri: code.redirect_uri,
                 code: code.code,
                 pkce_verifier: code.pkce_verifier,

@@ -188,6 +188,45 @@ fn maps_bad_json_to_upstream() {
 }
 
 #[test]
+fn answer_without_token_type_is_upstream() {
+    // RFC 6749 §5.1: token_type is required.
+    let body = serde_json::json!({"access_token": "ya29.access", "id_token": good_id_token()});
+    let http = FakeHttp::with(vec![Ok((200, body.to_string()))]);
+    assert!(matches!(
+        run(&http).unwrap_err(),
+        ProviderError::Upstream(_)
+    ));
+}
+
+#[test]
+fn answer_that_is_not_json_is_upstream() {
+    let http = FakeHttp::with(vec![Ok((200, "access_token=ya29.access".into()))]);
+    assert!(matches!(
+        run(&http).unwrap_err(),
+        ProviderError::Upstream(_)
+    ));
+}
+
+#[test]
+fn refusal_without_a_body_is_upstream() {
+    let http = FakeHttp::with(vec![Ok((400, String::new()))]);
+    assert!(matches!(
+        run(&http).unwrap_err(),
+        ProviderError::Upstream(_)
+    ));
+}
+
+#[test]
+fn refusal_whose_description_is_not_text_is_upstream() {
+    let body = r#"{"error":"invalid_grant","error_description":7}"#;
+    let http = FakeHttp::with(vec![Ok((400, body.into()))]);
+    assert!(matches!(
+        run(&http).unwrap_err(),
+        ProviderError::Upstream(_)
+    ));
+}
+
+#[test]
 fn maps_transport_error_to_upstream() {
     let http = FakeHttp::with(vec![Err("connection refused".into())]);
     let err = run(&http).unwrap_err();
