@@ -321,7 +321,10 @@ fuzz_target!(|input: Input| {
                 assert_eq!(again.user_info.get(), raw);
             } else {
                 // The Flask upgrade re-signs the user_info minified.
-                assert_eq!(again.user_info.get(), edge_login::providers::minify_json(raw));
+                assert_eq!(
+                    again.user_info.get(),
+                    edge_login::providers::minify_json(raw)
+                );
             }
         } else {
             assert_eq!(renewal.token, token);
