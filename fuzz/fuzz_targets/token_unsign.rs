@@ -8,6 +8,7 @@
 use edge_login::auth::session::{self, Lifetimes};
 use edge_login::auth::signin;
 use edge_login::config::SIGNIN_SALT;
+use edge_login::providers::Kind;
 use edge_login::token::{Keyring, TokenError};
 use edge_login_fuzz::{CURRENT, FALLBACKS};
 use libfuzzer_sys::fuzz_target;
@@ -48,5 +49,5 @@ fuzz_target!(|data: &[u8]| {
     };
     assert!(session::reauth(ring, &token, limits, NOW, true, || None).is_err());
     assert!(session::verify(ring, &token, limits, NOW).is_err());
-    assert!(signin::check(signin_ring, Some(&token), Some(&token), NOW).is_err());
+    assert!(signin::check(signin_ring, Some(&token), Some(&token), Kind::Google, NOW).is_err());
 });
